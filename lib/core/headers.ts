@@ -1,0 +1,40 @@
+/**
+ * Every header nestream reads or writes, in one place. `correlation_id` and `content-type`
+ * are FastStream's names, so nestream and FastStream services can share a topic.
+ */
+export const Headers = {
+  contentType: 'content-type',
+  correlationId: 'correlation_id',
+  messageId: 'message_id',
+  eventType: 'x-event-type',
+  eventVersion: 'x-event-version',
+  occurredAt: 'x-occurred-at',
+  source: 'x-source',
+  idempotencyKey: 'x-idempotency-key',
+  /** 1-based attempt number of the handler run that sees it. */
+  attempt: 'x-attempt',
+} as const;
+
+/** Headers added to a dead-lettered copy; the original body and headers are kept as they were. */
+export const DeadLetterHeaders = {
+  reason: 'x-dlq-reason',
+  errorName: 'x-dlq-error-name',
+  errorMessage: 'x-dlq-error-message',
+  errorStack: 'x-dlq-error-stack',
+  validationErrors: 'x-dlq-validation-errors',
+  originalTopic: 'x-dlq-original-topic',
+  originalTransport: 'x-dlq-original-transport',
+  handler: 'x-dlq-handler',
+  consumerGroup: 'x-dlq-consumer-group',
+  attempts: 'x-dlq-attempts',
+  firstFailureAt: 'x-dlq-first-failure-at',
+  lastFailureAt: 'x-dlq-last-failure-at',
+} as const;
+
+export const ContentTypes = {
+  json: 'application/json',
+  text: 'text/plain',
+  bytes: 'application/octet-stream',
+} as const;
+
+export type MessageHeaders = Record<string, string>;

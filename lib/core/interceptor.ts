@@ -1,0 +1,36 @@
+import type { OutboundMessage } from './message.js';
+import type { MessageContext } from './message-context.js';
+
+export type ConsumeNext = (ctx: MessageContext) => Promise<unknown>;
+
+export interface PublishInfo {
+  /** Name of the transport the message is going to. */
+  readonly transport: string;
+}
+
+export type PublishNext = (message: OutboundMessage, info: PublishInfo) => Promise<void>;
+
+/**
+ * Middleware around handlers and publishes (FastStream's symmetric middleware, watermill's
+ * handler wrapper). Implement either side or both. Call `next(ctx)` / `next(message, info)`
+ * to continue; throw to fail.
+ */
+export interface MessageInterceptor {
+  intercept?(ctx: MessageContext, next: ConsumeNext): Promise<unknown>;
+  interceptPublish?(message: OutboundMessage, info: PublishInfo, next: PublishNext): Promise<void>;
+}
+
+/** Folds the chain into one function, once at bootstrap: nothing is composed per message. */
+export function composeConsume(interceptors: readonly MessageInterceptor[], terminal: ConsumeNext): ConsumeNext {
+  return interceptors.reduceRight<ConsumeNext>((next, interceptor) => {
+    if (!interceptor.intercept) return next;
+    return (ctx) => interceptor.intercept!(ctx, next);
+  }, terminal);
+}
+
+export function composePublish(interceptors: readonly MessageInterceptor[], terminal: PublishNext): PublishNext {
+  return interceptors.reduceRight<PublishNext>((next, interceptor) => {
+    if (!interceptor.interceptPublish) return next;
+    return (message, info) => interceptor.interceptPublish!(message, info, next);
+  }, terminal);
+}

@@ -1,0 +1,7 @@
+import { Inject } from '@nestjs/common';
+import { getPublisherToken } from '../publishing/publisher-token.js';
+import type { ContractClass } from './event-contract.decorator.js';
+
+/** Injects the `EventPublisher` of a contract (or topic) provided by `NestreamModule.forFeature`. */
+export const InjectPublisher = (target: ContractClass | string): ParameterDecorator & PropertyDecorator =>
+  Inject(getPublisherToken(target));

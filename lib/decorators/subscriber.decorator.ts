@@ -1,0 +1,36 @@
+import { appendMetadata } from './append-metadata.js';
+import type { ErrorClass } from '../core/errors.js';
+import { SUBSCRIBER_METADATA } from '../constants.js';
+import type { AckPolicy, DeadLetterOptions, RetryOptions } from '../module/nestream-options.js';
+import type { ContractClass } from './event-contract.decorator.js';
+
+export interface SubscriberOptions {
+  /** Name of a configured transport. Default: the first one. */
+  transport?: string;
+  /** Consumer group / queue group / queue. Default `<serviceName>.<Class>.<method>`. */
+  group?: string;
+  /** Deliveries handled at once. Default: the module's `concurrency` (10). */
+  concurrency?: number;
+  retry?: RetryOptions | false;
+  deadLetter?: DeadLetterOptions | boolean;
+  /** Skip messages whose idempotency key was already processed by this handler. */
+  idempotent?: boolean;
+  ack?: AckPolicy;
+  /** Errors never retried by this handler (added to the module's list). */
+  nonRetryable?: ErrorClass[];
+  /** Passed to the transport as they are (e.g. Kafka `fromBeginning`); see each transport. */
+  transportOptions?: Record<string, unknown>;
+}
+
+export interface SubscriberMetadata {
+  readonly target: string | ContractClass;
+  readonly options: SubscriberOptions;
+}
+
+/** Subscribes the method to a topic or event contract. Stackable: one method, several subscriptions. */
+export function Subscriber(target: string | ContractClass, options: SubscriberOptions = {}): MethodDecorator {
+  return (_prototype, _method, descriptor) => {
+    appendMetadata<SubscriberMetadata>(SUBSCRIBER_METADATA, { target, options }, descriptor.value as object);
+    return descriptor;
+  };
+}

@@ -1,0 +1,94 @@
+import { ConfigurationError } from '../core/errors.js';
+import type { ContractClass, ContractMetadata } from '../decorators/event-contract.decorator.js';
+import type { SubscriberMetadata } from '../decorators/subscriber.decorator.js';
+import { DEFAULT_BACKOFF } from '../interceptors/backoff.js';
+import type { DeadLetterOptions, NestreamModuleOptions, RetryOptions } from '../module/nestream-options.js';
+import type { TransportRegistry } from '../transports/transport-registry.js';
+import { contractOf } from './contract-of.js';
+import type { DiscoveredHandler } from './handler-explorer.js';
+import type { HandlerBinding, PublishTarget, ResolvedDeadLetter, ResolvedRetry } from './handler-binding.js';
+
+const DEFAULT_CONCURRENCY = 10;
+const DEFAULT_ATTEMPTS = 3;
+const ACK_POLICIES = ['after', 'before', 'manual'];
+
+/**
+ * Resolves each @Subscriber against the module defaults, and fails bootstrap with an error
+ * naming `Class.method` for anything that would misbehave later.
+ */
+export class BindingResolver {
+  constructor(
+    private readonly options: NestreamModuleOptions,
+    private readonly registry: TransportRegistry,
+  ) {}
+
+  resolve(handler: DiscoveredHandler): HandlerBinding[] {
+    const id = `${handler.className}.${handler.methodName}`;
+    const publishTo = handler.publishers.map((p) => this.publishTarget(id, p.target, p.options.transport));
+    return handler.subscribers.map((subscriber) => this.bind(id, handler, subscriber, publishTo));
+  }
+
+  private bind(id: string, handler: DiscoveredHandler, { target, options }: SubscriberMetadata, publishTo: PublishTarget[]): HandlerBinding {
+    const fail = (what: string) => new ConfigurationError(`${id}: ${what}`);
+    const contract = this.contract(id, target);
+    const topic = contract?.name ?? (target as string);
+    if (typeof topic !== 'string' || topic.length === 0) throw fail('@Subscriber needs a topic or an @EventContract class');
+    const transport = this.transportName(id, options.transport);
+    const concurrency = options.concurrency ?? this.options.concurrency ?? DEFAULT_CONCURRENCY;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw fail(`concurrency must be a positive integer, got ${concurrency}`);
+    if (options.group !== undefined && (typeof options.group !== 'string' || options.group.length === 0)) throw fail('group must be a non-empty string');
+    const ack = options.ack ?? 'after';
+    if (!ACK_POLICIES.includes(ack)) throw fail(`ack must be one of ${ACK_POLICIES.join(', ')}, got '${ack}'`);
+    return {
+      id,
+      topic,
+      transport,
+      group: options.group ?? `${this.options.serviceName}.${handler.className}.${handler.methodName}`,
+      concurrency,
+      contract,
+      retry: this.retry(id, options.retry === undefined ? this.options.retry : options.retry),
+      deadLetter: this.deadLetter(id, topic, transport, options.deadLetter ?? this.options.deadLetter ?? true),
+      idempotent: options.idempotent ?? this.options.idempotency?.enabled ?? false,
+      ack,
+      nonRetryable: [...(this.options.nonRetryable ?? []), ...(options.nonRetryable ?? [])],
+      interceptors: handler.interceptors,
+      transportOptions: options.transportOptions ?? {},
+      publishTo,
+    };
+  }
+
+  private contract(id: string, target: string | ContractClass): ContractMetadata | undefined {
+    return typeof target === 'function' ? contractOf(target, id) : undefined;
+  }
+
+  private publishTarget(id: string, target: string | ContractClass, transport: string | undefined): PublishTarget {
+    const contract = this.contract(id, target);
+    return { topic: contract?.name ?? (target as string), transport: this.transportName(id, transport), contract };
+  }
+
+  private transportName(id: string, name: string | undefined): string {
+    if (name === undefined) return this.registry.defaultName;
+    if (!this.registry.has(name)) {
+      throw new ConfigurationError(`${id}: unknown transport '${name}'; configured transports: ${this.registry.names.join(', ')}`);
+    }
+    return name;
+  }
+
+  private retry(id: string, retry: RetryOptions | false | undefined): ResolvedRetry | false {
+    if (retry === false) return false;
+    const attempts = retry?.attempts ?? DEFAULT_ATTEMPTS;
+    if (!Number.isInteger(attempts) || attempts < 1) throw new ConfigurationError(`${id}: retry.attempts must be an integer ≥ 1, got ${attempts}`);
+    const backoff = { ...DEFAULT_BACKOFF, ...retry?.backoff };
+    for (const [name, value] of Object.entries(backoff)) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ConfigurationError(`${id}: retry.backoff.${name} must be a number ≥ 0`);
+    }
+    if (backoff.jitter > 1) throw new ConfigurationError(`${id}: retry.backoff.jitter is a fraction between 0 and 1`);
+    return { attempts, backoff, mode: retry?.mode ?? 'auto' };
+  }
+
+  private deadLetter(id: string, topic: string, transport: string, option: DeadLetterOptions | boolean): ResolvedDeadLetter | false {
+    if (option === false) return false;
+    const named = option === true ? {} : option;
+    return { topic: named.topic ?? `${topic}.dlq`, transport: this.transportName(id, named.transport ?? transport) };
+  }
+}

@@ -1,0 +1,40 @@
+import type { ErrorClass } from '../core/errors.js';
+import type { MessageInterceptor } from '../core/interceptor.js';
+import type { AckPolicy, BackoffOptions } from '../module/nestream-options.js';
+import type { ContractMetadata } from '../decorators/event-contract.decorator.js';
+
+export interface ResolvedRetry {
+  readonly attempts: number;
+  readonly backoff: Required<BackoffOptions>;
+  readonly mode: 'auto' | 'in-process' | 'native';
+}
+
+export interface ResolvedDeadLetter {
+  readonly topic: string;
+  readonly transport: string;
+}
+
+export interface PublishTarget {
+  readonly topic: string;
+  readonly transport: string;
+  readonly contract?: ContractMetadata;
+}
+
+/** One `@Subscriber` on one method, with every option resolved against the module defaults. */
+export interface HandlerBinding {
+  /** `Class.method`. */
+  readonly id: string;
+  readonly topic: string;
+  readonly transport: string;
+  readonly group: string;
+  readonly concurrency: number;
+  readonly contract?: ContractMetadata;
+  readonly retry: ResolvedRetry | false;
+  readonly deadLetter: ResolvedDeadLetter | false;
+  readonly idempotent: boolean;
+  readonly ack: AckPolicy;
+  readonly nonRetryable: readonly ErrorClass[];
+  readonly interceptors: readonly MessageInterceptor[];
+  readonly transportOptions: Readonly<Record<string, unknown>>;
+  readonly publishTo: readonly PublishTarget[];
+}

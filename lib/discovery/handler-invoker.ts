@@ -1,0 +1,30 @@
+import { ExternalContextCreator, type ParamsFactory } from '@nestjs/core';
+import type { MessageContext } from '../core/message-context.js';
+
+/** Nest stores @Payload() / @Ctx() under the route-arguments key with these RpcParamtype values. */
+const ROUTE_ARGS_METADATA = '__routeArguments__';
+const RPC_PAYLOAD = 3;
+const RPC_CONTEXT = 6;
+
+/** Maps @Payload() to the decoded payload (or one property of it) and @Ctx() to the MessageContext. */
+class MessageParamsFactory implements ParamsFactory {
+  exchangeKeyForValue(type: number, data: unknown, args: [unknown, MessageContext]): unknown {
+    if (type === RPC_PAYLOAD) {
+      const payload = args[0] as Record<string, unknown> | undefined;
+      return typeof data === 'string' && payload ? payload[data] : payload;
+    }
+    if (type === RPC_CONTEXT) return args[1];
+    return undefined;
+  }
+}
+
+export type HandlerInvocation = (payload: unknown, ctx: MessageContext) => Promise<unknown>;
+
+/**
+ * Wraps a handler method with Nest's external context, so the app's guards, interceptors,
+ * pipes and exception filters apply to it as to an RPC handler (`context.getType() === 'rpc'`).
+ */
+export function createHandlerInvocation(creator: ExternalContextCreator, instance: object, methodName: string): HandlerInvocation {
+  const method = (instance as Record<string, (...args: unknown[]) => unknown>)[methodName]!;
+  return creator.create(instance, method, methodName, ROUTE_ARGS_METADATA, new MessageParamsFactory(), undefined, undefined, undefined, 'rpc');
+}

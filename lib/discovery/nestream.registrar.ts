@@ -1,0 +1,116 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ExternalContextCreator } from '@nestjs/core';
+import { ConfigurationError } from '../core/errors.js';
+import { NestreamLogger } from '../core/logger.js';
+import { MessageContext } from '../core/message-context.js';
+import type { Delivery } from '../core/message.js';
+import type { IdempotencyStore } from '../core/idempotency-store.js';
+import { NESTREAM_IDEMPOTENCY_STORE, NESTREAM_OPTIONS } from '../module/nestream.module-definition.js';
+import type { NestreamModuleOptions } from '../module/nestream-options.js';
+import { MessageBus } from '../publishing/message-bus.js';
+import { PublishPipeline } from '../publishing/publish-pipeline.js';
+import { TransportRegistry } from '../transports/transport-registry.js';
+import type { Subscription } from '../transports/transport.js';
+import { BindingResolver } from './binding-resolver.js';
+import { ConsumeChainFactory } from './consume-chain.factory.js';
+import type { HandlerBinding } from './handler-binding.js';
+import { HandlerExplorer, type DiscoveredHandler } from './handler-explorer.js';
+import { createHandlerInvocation } from './handler-invoker.js';
+import { NESTREAM_HANDLER_OBSERVERS, type HandlerObserver } from './handler-observer.js';
+
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * Binds every discovered handler to its transport at bootstrap, reports readiness, and on
+ * shutdown stops consuming, waits for in-flight handlers, then closes the transports.
+ */
+@Injectable()
+export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
+  private readonly logger = new NestreamLogger('Nestream');
+  private resolved: { handler: DiscoveredHandler; binding: HandlerBinding }[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private readonly readiness: Promise<void>;
+  private markReady!: (error?: unknown) => void;
+
+  constructor(
+    private readonly explorer: HandlerExplorer,
+    private readonly registry: TransportRegistry,
+    private readonly contextCreator: ExternalContextCreator,
+    private readonly pipeline: PublishPipeline,
+    private readonly bus: MessageBus,
+    @Inject(NESTREAM_OPTIONS) private readonly options: NestreamModuleOptions,
+    @Inject(NESTREAM_IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
+    @Inject(NESTREAM_HANDLER_OBSERVERS) private readonly observers: HandlerObserver[],
+  ) {
+    this.readiness = new Promise((resolve, reject) => {
+      this.markReady = (error) => (error ? reject(error) : resolve());
+    });
+    this.readiness.catch(() => undefined);
+  }
+
+  /** Every binding, resolved and checked; misconfiguration throws here, before anything runs. */
+  onModuleInit(): void {
+    if (!this.options?.serviceName) throw new ConfigurationError('NestreamModule.forRoot: serviceName is required');
+    const resolver = new BindingResolver(this.options, this.registry);
+    const seen = new Set<string>();
+    for (const handler of this.explorer.explore()) {
+      for (const binding of resolver.resolve(handler)) {
+        const key = `${binding.transport}|${binding.topic}|${binding.group}|${binding.id}`;
+        if (seen.has(key)) {
+          throw new ConfigurationError(`${binding.id}: subscribed twice to '${binding.topic}' on '${binding.transport}' in group '${binding.group}'`);
+        }
+        seen.add(key);
+        this.resolved.push({ handler, binding });
+      }
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const chains = new ConsumeChainFactory(this.options, this.pipeline, this.bus, this.idempotencyStore, this.observers);
+      for (const { handler, binding } of this.resolved) {
+        const transport = await this.registry.connected(binding.transport);
+        const chain = chains.build(binding, transport, createHandlerInvocation(this.contextCreator, handler.instance, handler.methodName));
+        const init = { transport: binding.transport, group: binding.group, handler: binding.id };
+        const createContext = transport.createContext?.bind(transport) ?? ((i) => new MessageContext(i));
+        const subscription = await transport.subscribe({
+          topic: binding.topic,
+          group: binding.group,
+          concurrency: binding.concurrency,
+          options: binding.transportOptions,
+          handler: async (delivery: Delivery) => void (await chain(createContext({ ...init, delivery }))),
+        });
+        this.subscriptions.push(subscription);
+        this.logger.debug(`${binding.id} subscribed to ${binding.topic} on ${binding.transport} (group ${binding.group})`);
+      }
+      this.markReady();
+    } catch (error) {
+      this.markReady(error);
+      throw error;
+    }
+  }
+
+  /** Resolves once every handler is subscribed. */
+  whenReady(): Promise<void> {
+    return this.readiness;
+  }
+
+  get bindings(): readonly HandlerBinding[] {
+    return this.resolved.map((r) => r.binding);
+  }
+
+  /** Stop taking messages and let in-flight handlers finish (bounded), while transports can still publish. */
+  async onModuleDestroy(): Promise<void> {
+    const timeoutMs = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    const drained = Promise.allSettled(this.subscriptions.splice(0).map((s) => s.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([drained, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.logger.warn(`shutdown: in-flight handlers still running after ${timeoutMs} ms; closing transports anyway`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.registry.closeAll();
+  }
+}

@@ -1,0 +1,47 @@
+// Module
+export { NestreamModule, NestreamFeatureModule, type FeatureEntry } from './module/nestream.module.js';
+export { NESTREAM_OPTIONS } from './module/nestream.module-definition.js';
+export type { NestreamModuleOptions, RetryOptions, BackoffOptions, DeadLetterOptions, AckPolicy, IdempotencyOptions } from './module/nestream-options.js';
+
+// Decorators
+export { Subscriber, type SubscriberOptions } from './decorators/subscriber.decorator.js';
+export { Publisher, type PublisherOptions } from './decorators/publisher.decorator.js';
+export { EventContract, type EventContractOptions, type ContractClass } from './decorators/event-contract.decorator.js';
+export { InjectPublisher } from './decorators/inject-publisher.decorator.js';
+export { UseMessageInterceptors } from './decorators/use-message-interceptors.decorator.js';
+
+// Publishing
+export { MessageBus, type PublishOptions } from './publishing/message-bus.js';
+export { EventPublisher } from './publishing/event-publisher.js';
+export { getPublisherToken } from './publishing/publisher-token.js';
+
+// Message model and context
+export { MessageContext, type MessageContextInit } from './core/message-context.js';
+export type { InboundMessage, OutboundMessage, Delivery, NackOptions } from './core/message.js';
+export type { EventMetadata } from './core/event-metadata.js';
+export { Headers, DeadLetterHeaders, ContentTypes, type MessageHeaders } from './core/headers.js';
+export { CorrelationScope } from './core/correlation.js';
+export type { MessageInterceptor, ConsumeNext, PublishNext, PublishInfo } from './core/interceptor.js';
+export type { IdempotencyStore } from './core/idempotency-store.js';
+export { MemoryIdempotencyStore } from './interceptors/memory-idempotency-store.js';
+export {
+  NestreamError,
+  ConfigurationError,
+  NonRetryableError,
+  MessageValidationError,
+  BadMessageError,
+  AckMessage,
+  NackMessage,
+  RejectMessage,
+  type ValidationIssue,
+  type BadMessageReason,
+} from './core/errors.js';
+
+// Transports
+export type { Transport, TransportCapabilities, TransportHealth, SubscribeRequest, Subscription, DeliveryHandler } from './transports/transport.js';
+export { MemoryTransport, type MemoryTransportOptions } from './transports/memory/memory.transport.js';
+export { TransportRegistry } from './transports/transport-registry.js';
+export { NestreamRegistrar } from './discovery/nestream.registrar.js';
+
+// HTTP
+export { CorrelationIdMiddleware, HTTP_CORRELATION_HEADER } from './http/correlation-id.middleware.js';

@@ -1,0 +1,26 @@
+import { CorrelationScope } from '../core/correlation.js';
+import { Headers } from '../core/headers.js';
+import type { ConsumeNext, MessageInterceptor, PublishInfo, PublishNext } from '../core/interceptor.js';
+import type { OutboundMessage } from '../core/message.js';
+import type { MessageContext } from '../core/message-context.js';
+
+/**
+ * Binds the incoming correlation id (or a new one) to the handler's whole async scope, and
+ * stamps the scope's id on every publish made inside it, so handlers need no code for it.
+ */
+export class CorrelationInterceptor implements MessageInterceptor {
+  intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
+    const correlationId = ctx.headers[Headers.correlationId] || CorrelationScope.newId();
+    ctx.correlationId = correlationId;
+    ctx.headers[Headers.correlationId] = correlationId;
+    return CorrelationScope.run(correlationId, () => next(ctx));
+  }
+
+  interceptPublish(message: OutboundMessage, info: PublishInfo, next: PublishNext): Promise<void> {
+    if (!message.headers[Headers.correlationId]) {
+      // FastStream's rule: a message that starts a flow is its own correlation id.
+      message.headers[Headers.correlationId] = CorrelationScope.current() ?? message.headers[Headers.messageId] ?? CorrelationScope.newId();
+    }
+    return next(message, info);
+  }
+}

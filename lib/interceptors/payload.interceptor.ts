@@ -1,0 +1,22 @@
+import { decodePayload } from '../core/codec.js';
+import { validateContract } from '../core/contract-validator.js';
+import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
+import type { MessageContext } from '../core/message-context.js';
+import type { ContractMetadata } from '../decorators/event-contract.decorator.js';
+
+/**
+ * Decodes the body by content type (rejecting unsafe input) and, for contract-typed
+ * handlers, transforms and validates it. Failures are non-retryable: straight to the dead letter.
+ */
+export class PayloadInterceptor implements MessageInterceptor {
+  constructor(
+    private readonly maxBodyBytes: number,
+    private readonly contract?: ContractMetadata,
+  ) {}
+
+  async intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
+    const data = decodePayload(ctx.message.body, ctx.headers, { maxBodyBytes: this.maxBodyBytes });
+    ctx.payload = this.contract ? await validateContract(this.contract.target, this.contract.name, data) : data;
+    return next(ctx);
+  }
+}

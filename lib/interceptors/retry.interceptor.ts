@@ -1,0 +1,78 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NackMessage, NonRetryableError, SettleSignal, type ErrorClass } from '../core/errors.js';
+import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
+import { NestreamLogger } from '../core/logger.js';
+import type { MessageContext } from '../core/message-context.js';
+import type { ResolvedRetry } from '../discovery/handler-binding.js';
+import { backoffDelay } from './backoff.js';
+
+/** While waiting in-process, tell the broker the message is still being worked on this often. */
+const KEEP_ALIVE_MS = 5_000;
+
+/**
+ * Runs the handler again after retryable failures, `attempts` runs in all, waiting per the
+ * backoff schedule. In-process it waits while holding the message (touching it so the broker
+ * does not redeliver it meanwhile); natively it nacks with the delay and the broker's
+ * delivery count is the attempt.
+ */
+export class RetryInterceptor implements MessageInterceptor {
+  private readonly logger = new NestreamLogger('Nestream');
+
+  constructor(
+    private readonly retry: ResolvedRetry,
+    private readonly native: boolean,
+    private readonly nonRetryable: readonly ErrorClass[],
+  ) {}
+
+  intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
+    return this.native ? this.viaBroker(ctx, next) : this.inProcess(ctx, next);
+  }
+
+  private async viaBroker(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
+    ctx.setAttempt(ctx.attempt);
+    try {
+      return await next(ctx);
+    } catch (error) {
+      if (!this.isRetryable(error)) throw error;
+      ctx.recordFailure();
+      if (ctx.attempt >= this.retry.attempts) throw error;
+      const delayMs = backoffDelay(ctx.attempt, this.retry.backoff);
+      this.warn(ctx, error, delayMs);
+      throw new NackMessage({ delayMs }, `retry ${ctx.attempt + 1}/${this.retry.attempts} in ${delayMs} ms`, { cause: error });
+    }
+  }
+
+  private async inProcess(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      ctx.setAttempt(attempt);
+      try {
+        return await next(ctx);
+      } catch (error) {
+        if (!this.isRetryable(error)) throw error;
+        ctx.recordFailure();
+        if (attempt >= this.retry.attempts) throw error;
+        const delayMs = backoffDelay(attempt, this.retry.backoff);
+        this.warn(ctx, error, delayMs);
+        await this.wait(ctx, delayMs);
+      }
+    }
+  }
+
+  private isRetryable(error: unknown): boolean {
+    if (error instanceof SettleSignal || error instanceof NonRetryableError) return false;
+    return !this.nonRetryable.some((type) => error instanceof type);
+  }
+
+  private async wait(ctx: MessageContext, delayMs: number): Promise<void> {
+    for (let left = delayMs; left > 0; left -= KEEP_ALIVE_MS) {
+      await sleep(Math.min(left, KEEP_ALIVE_MS));
+      if (left > KEEP_ALIVE_MS) await ctx.touch();
+    }
+  }
+
+  private warn(ctx: MessageContext, error: unknown, delayMs: number): void {
+    this.logger.warn(
+      `${ctx.handler} failed on ${ctx.topic} (attempt ${ctx.attempt}/${this.retry.attempts}): ${(error as Error)?.message}; retrying in ${delayMs} ms`,
+    );
+  }
+}

@@ -1,0 +1,59 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import type { ContractClass } from '../decorators/event-contract.decorator.js';
+import { HandlerExplorer } from '../discovery/handler-explorer.js';
+import { NESTREAM_HANDLER_OBSERVERS } from '../discovery/handler-observer.js';
+import { NestreamMetadataAccessor } from '../discovery/metadata-accessor.js';
+import { NestreamRegistrar } from '../discovery/nestream.registrar.js';
+import { MemoryIdempotencyStore } from '../interceptors/memory-idempotency-store.js';
+import { EventPublisher } from '../publishing/event-publisher.js';
+import { MessageBus, type PublishOptions } from '../publishing/message-bus.js';
+import { PublishPipeline } from '../publishing/publish-pipeline.js';
+import { getPublisherToken } from '../publishing/publisher-token.js';
+import { TransportRegistry } from '../transports/transport-registry.js';
+import { ConfigurableNestreamModule, NESTREAM_IDEMPOTENCY_STORE, NESTREAM_OPTIONS } from './nestream.module-definition.js';
+import type { NestreamModuleOptions } from './nestream-options.js';
+
+/** A contract (or topic) for `forFeature`, optionally with publish defaults such as the transport. */
+export type FeatureEntry = ContractClass | string | ({ contract: ContractClass | string } & PublishOptions);
+
+/** Provides the typed publishers; a separate class so forFeature never re-instantiates the bus. */
+@Module({})
+export class NestreamFeatureModule {}
+
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    NestreamMetadataAccessor,
+    HandlerExplorer,
+    NestreamRegistrar,
+    PublishPipeline,
+    MessageBus,
+    {
+      provide: TransportRegistry,
+      useFactory: (options: NestreamModuleOptions) => new TransportRegistry(options.transports),
+      inject: [NESTREAM_OPTIONS],
+    },
+    {
+      provide: NESTREAM_IDEMPOTENCY_STORE,
+      useFactory: (options: NestreamModuleOptions) => options.idempotency?.store ?? new MemoryIdempotencyStore(),
+      inject: [NESTREAM_OPTIONS],
+    },
+    { provide: NESTREAM_HANDLER_OBSERVERS, useValue: [] },
+  ],
+  exports: [MessageBus, TransportRegistry, NestreamRegistrar],
+})
+export class NestreamModule extends ConfigurableNestreamModule {
+  /** Typed publishers for these contracts (or topics), injectable with `@InjectPublisher(X)`. */
+  static forFeature(entries: FeatureEntry[]): DynamicModule {
+    const providers: Provider[] = entries.map((entry) => {
+      const { contract, ...defaults } = typeof entry === 'object' ? entry : { contract: entry };
+      return {
+        provide: getPublisherToken(contract),
+        useFactory: (bus: MessageBus) => new EventPublisher(bus, contract, defaults),
+        inject: [MessageBus],
+      };
+    });
+    return { module: NestreamFeatureModule, providers, exports: providers };
+  }
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { encodePayload } from '../core/codec.js';
+import { validateContract } from '../core/contract-validator.js';
+import { Headers, type MessageHeaders } from '../core/headers.js';
+import type { ContractClass, ContractMetadata } from '../decorators/event-contract.decorator.js';
+import { contractOf } from '../discovery/contract-of.js';
+import { NESTREAM_OPTIONS } from '../module/nestream.module-definition.js';
+import type { NestreamModuleOptions } from '../module/nestream-options.js';
+import { TransportRegistry } from '../transports/transport-registry.js';
+import { PublishPipeline } from './publish-pipeline.js';
+
+export interface PublishOptions {
+  /** Name of a configured transport. Default: the first one. */
+  transport?: string;
+  /** Partition / ordering key. */
+  key?: string;
+  headers?: MessageHeaders;
+  /** Stamped as `x-idempotency-key`; consumers with idempotency skip repeats of it. */
+  idempotencyKey?: string;
+  /** Default: a new UUID. */
+  messageId?: string;
+  /** Broker-specific publish options (see each transport). */
+  transportOptions?: Record<string, unknown>;
+}
+
+/**
+ * Publishes to any topic on any transport. Stamps the event metadata headers; with a contract
+ * class the payload is validated first, and nothing is sent if it is invalid.
+ */
+@Injectable()
+export class MessageBus {
+  private readonly serviceName: string;
+
+  constructor(
+    private readonly pipeline: PublishPipeline,
+    private readonly registry: TransportRegistry,
+    @Inject(NESTREAM_OPTIONS) options: NestreamModuleOptions,
+  ) {
+    this.serviceName = options.serviceName;
+  }
+
+  async publish(target: string | ContractClass, payload: unknown, options: PublishOptions = {}): Promise<void> {
+    const contract = typeof target === 'string' ? undefined : contractOf(target, 'MessageBus.publish');
+    if (contract) await validateContract(contract.target, contract.name, payload);
+    await this.send(contract?.name ?? (target as string), payload, options, contract);
+  }
+
+  /** Publishes without contract validation; used where the payload was validated already. */
+  async send(topic: string, payload: unknown, options: PublishOptions, contract?: ContractMetadata): Promise<void> {
+    const { body, contentType } = encodePayload(payload);
+    const headers: MessageHeaders = {
+      ...options.headers,
+      [Headers.contentType]: contentType,
+      [Headers.messageId]: options.messageId ?? options.headers?.[Headers.messageId] ?? randomUUID(),
+      [Headers.eventType]: contract?.name ?? topic,
+      [Headers.occurredAt]: new Date().toISOString(),
+      [Headers.source]: this.serviceName,
+    };
+    if (contract?.version) headers[Headers.eventVersion] = contract.version;
+    if (options.idempotencyKey) headers[Headers.idempotencyKey] = options.idempotencyKey;
+    const transport = options.transport ?? this.registry.defaultName;
+    await this.pipeline.send(transport, { topic, body, headers, key: options.key, options: options.transportOptions });
+  }
+}

@@ -1,0 +1,8 @@
+import type { ContractClass } from '../decorators/event-contract.decorator.js';
+import { contractOf } from '../discovery/contract-of.js';
+
+/** The injection token of the typed publisher for a contract class or topic. */
+export function getPublisherToken(target: ContractClass | string): string {
+  const name = typeof target === 'string' ? target : contractOf(target, 'getPublisherToken').name;
+  return `nestream:publisher:${name}`;
+}

@@ -1,0 +1,58 @@
+import { DEFAULT_MEMORY_TRANSPORT } from '../constants.js';
+import { ConfigurationError } from '../core/errors.js';
+import { MemoryTransport } from './memory/memory.transport.js';
+import type { Transport } from './transport.js';
+
+/** The app's named transports. The first configured is the default. */
+export class TransportRegistry {
+  private readonly transports: ReadonlyMap<string, Transport>;
+  private readonly connecting = new Map<string, Promise<void>>();
+  readonly defaultName: string;
+
+  constructor(transports: Record<string, Transport> | undefined) {
+    const entries = Object.entries(transports ?? {});
+    if (entries.length === 0) entries.push([DEFAULT_MEMORY_TRANSPORT, new MemoryTransport()]);
+    for (const [name, transport] of entries) {
+      if (!transport || typeof transport.publish !== 'function' || typeof transport.subscribe !== 'function') {
+        throw new ConfigurationError(`NestreamModule: transport '${name}' is not a Transport instance`);
+      }
+    }
+    this.transports = new Map(entries);
+    this.defaultName = entries[0]![0];
+  }
+
+  get names(): string[] {
+    return [...this.transports.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.transports.has(name);
+  }
+
+  get(name: string): Transport {
+    const transport = this.transports.get(name);
+    if (!transport) throw new ConfigurationError(`Unknown transport '${name}'; configured: ${this.names.join(', ')}`);
+    return transport;
+  }
+
+  /** Connects once per transport; later callers share the first attempt (a failed one is retried). */
+  connected(name: string): Promise<Transport> {
+    const transport = this.get(name);
+    let connecting = this.connecting.get(name);
+    if (!connecting) {
+      connecting = transport.connect();
+      this.connecting.set(name, connecting);
+      connecting.catch(() => this.connecting.delete(name));
+    }
+    return connecting.then(() => transport);
+  }
+
+  entries(): [string, Transport][] {
+    return [...this.transports.entries()];
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.transports.values()].map((transport) => transport.close()));
+    this.connecting.clear();
+  }
+}

@@ -1,0 +1,68 @@
+import type { Delivery, OutboundMessage } from '../core/message.js';
+import type { MessageContext, MessageContextInit } from '../core/message-context.js';
+
+/**
+ * What a broker can promise. Generic code (retry, the shared conformance suite) asks these
+ * instead of checking which transport it has.
+ */
+export interface TransportCapabilities {
+  /** Members of one group share the messages; each group gets every message. */
+  readonly consumerGroups: boolean;
+  /** A message published while no member of a group is consuming waits for that group. */
+  readonly persistent: boolean;
+  /** Messages with the same key are handled one after another, in publish order. */
+  readonly orderedPerKey: boolean;
+  /** At-most-once: a message may be lost (core NATS, Redis Pub/Sub). */
+  readonly lossy: boolean;
+  /** `nack({ delayMs })` makes the broker redeliver later without holding the message in memory. */
+  readonly nativeDelayedRedelivery: boolean;
+}
+
+export type DeliveryHandler = (delivery: Delivery) => Promise<void>;
+
+export interface SubscribeRequest {
+  /** Topic, subject, routing key or stream. */
+  readonly topic: string;
+  /** Consumer group (Kafka group, NATS queue group / durable, Rabbit queue, Redis group). */
+  readonly group: string;
+  /** At most this many deliveries of this subscription in flight at once. */
+  readonly concurrency: number;
+  /** Transport-specific subscriber options, documented by each transport. */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly handler: DeliveryHandler;
+}
+
+export interface Subscription {
+  /** Stop taking new messages, then resolve once every in-flight delivery has been settled. */
+  close(): Promise<void>;
+}
+
+export interface TransportHealth {
+  readonly status: 'up' | 'down' | 'connecting';
+  readonly subscriptions: number;
+  readonly lastError?: string;
+}
+
+/**
+ * One broker connection. Knows its broker and nothing about Nest, validation or retry.
+ * Broker client libraries are loaded inside `connect()`, so apps that never use a transport
+ * never load its client.
+ */
+export interface Transport {
+  /** 'memory', 'kafka', 'nats', 'jetstream', 'rabbitmq', 'redis-streams', 'redis-pubsub', ... */
+  readonly kind: string;
+  readonly capabilities: TransportCapabilities;
+  /** Idempotent; concurrent callers share one attempt. */
+  connect(): Promise<void>;
+  subscribe(request: SubscribeRequest): Promise<Subscription>;
+  /** Resolves once the broker has accepted the message; rejects (never resolves) if it did not. */
+  publish(message: OutboundMessage): Promise<void>;
+  /** Drains subscriptions still open, then disconnects. Idempotent. */
+  close(): Promise<void>;
+  health(): TransportHealth;
+  /** The native client, for what nestream does not cover. */
+  unwrap<T = unknown>(): T;
+  /** Transports with broker-specific getters return a subclass (KafkaContext, NatsContext, ...). */
+  createContext?(init: MessageContextInit): MessageContext;
+}
+

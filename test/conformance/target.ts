@@ -1,0 +1,22 @@
+import type { Transport } from '../../lib/transports/transport.js';
+
+/**
+ * One transport under the conformance suite. Each transport adds a file in ./targets that
+ * default-exports one of these (or an array, e.g. NATS core and JetStream).
+ */
+export interface ConformanceTarget {
+  /** Name used on the command line: `npm run test:conformance -- <name>`. */
+  readonly name: string;
+  /** Brokers `test/brokers/up` must start for it ('kafka', 'nats', 'rabbitmq', 'redis'). */
+  readonly brokers: readonly string[];
+  /** A new, unconnected transport talking to the test broker. Called once or more per test. */
+  create(): Transport;
+  /** A transport configured for a loopback address where no broker listens (real brokers). */
+  createUnreachable?(): Transport;
+  /** Subscriber options (`SubscribeRequest.options`) the suite passes on every subscribe. */
+  readonly subscribeOptions?: Readonly<Record<string, unknown>>;
+  /** How long to wait for messages before declaring them lost; slow brokers want more. */
+  readonly deliveryTimeoutMs?: number;
+  /** Time a fresh subscription needs before it receives (consumer group join, etc.). */
+  readonly subscribeSettleMs?: number;
+}
