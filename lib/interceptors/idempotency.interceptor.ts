@@ -7,10 +7,12 @@ import type { MessageContext } from '../core/message-context.js';
 /**
  * Skips (and so acks) a message whose idempotency key this handler already processed. The
  * key is the `x-idempotency-key` header, else the message id; it is recorded only after the
- * handler succeeded (or the message was dead-lettered), per handler and group.
+ * handler succeeded (or the message was dead-lettered), per handler and group. A duplicate
+ * arriving while the first copy is still being handled in this process waits for it.
  */
 export class IdempotencyInterceptor implements MessageInterceptor {
   private readonly logger = new NestreamLogger('Nestream');
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: IdempotencyStore,
@@ -22,8 +24,20 @@ export class IdempotencyInterceptor implements MessageInterceptor {
     const key = ctx.headers[Headers.idempotencyKey] || ctx.headers[Headers.messageId];
     if (!key) return next(ctx);
     const scoped = `${this.scope}:${key}`;
+    // Chained synchronously, before any await, so concurrent copies queue behind each other.
+    const run = this.process(ctx, next, scoped, this.inFlight.get(scoped));
+    this.inFlight.set(scoped, run);
+    try {
+      return await run;
+    } finally {
+      if (this.inFlight.get(scoped) === run) this.inFlight.delete(scoped);
+    }
+  }
+
+  private async process(ctx: MessageContext, next: ConsumeNext, scoped: string, previous?: Promise<unknown>): Promise<unknown> {
+    if (previous) await previous.catch(() => undefined);
     if (await this.store.has(scoped)) {
-      this.logger.debug(`${ctx.handler} skipped duplicate ${key} on ${ctx.topic}`);
+      this.logger.debug(`${ctx.handler} skipped duplicate ${scoped} on ${ctx.topic}`);
       return undefined;
     }
     const result = await next(ctx);
