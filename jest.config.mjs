@@ -20,6 +20,8 @@ const common = {
 };
 
 export default {
+  // Broker cases wait on real servers (Kafka group joins take seconds); each bounds its own waits.
+  testTimeout: 180_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts', '<rootDir>/test/e2e/**/*.spec.ts'] },
     { ...common, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.spec.ts'] },

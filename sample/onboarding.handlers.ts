@@ -16,7 +16,7 @@ export class OnboardingHandlers {
   }
 
   /** Whatever failed in onUserCreated lands here, with the reason in its headers. */
-  @Subscriber('user.created.dlq', { transport: 'main', group: 'dlq-monitor', retry: false, deadLetter: false })
+  @Subscriber('user.created.dlq', { transport: 'main', group: 'dlq-monitor', retry: false, deadLetter: false, decode: false })
   onDeadLetter(@Ctx() ctx: MessageContext) {
     const h = ctx.headers;
     this.logger.warn(

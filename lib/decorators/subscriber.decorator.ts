@@ -18,6 +18,11 @@ export interface SubscriberOptions {
   ack?: AckPolicy;
   /** Errors never retried by this handler (added to the module's list). */
   nonRetryable?: ErrorClass[];
+  /**
+   * `false` hands the handler the body bytes as they are, with no decoding or validation:
+   * for dead-letter monitors, which must see bodies that failed to decode. Default true.
+   */
+  decode?: boolean;
   /** Passed to the transport as they are (e.g. Kafka `fromBeginning`); see each transport. */
   transportOptions?: Record<string, unknown>;
 }

@@ -37,6 +37,8 @@ export class BindingResolver {
     const concurrency = options.concurrency ?? this.options.concurrency ?? DEFAULT_CONCURRENCY;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw fail(`concurrency must be a positive integer, got ${concurrency}`);
     if (options.group !== undefined && (typeof options.group !== 'string' || options.group.length === 0)) throw fail('group must be a non-empty string');
+    const decode = options.decode ?? true;
+    if (!decode && contract) throw fail('decode: false cannot be combined with an event contract (the contract needs the decoded payload)');
     const ack = options.ack ?? 'after';
     if (!ACK_POLICIES.includes(ack)) throw fail(`ack must be one of ${ACK_POLICIES.join(', ')}, got '${ack}'`);
     return {
@@ -46,6 +48,7 @@ export class BindingResolver {
       group: options.group ?? `${this.options.serviceName}.${handler.className}.${handler.methodName}`,
       concurrency,
       contract,
+      decode,
       retry: this.retry(id, options.retry === undefined ? this.options.retry : options.retry),
       deadLetter: this.deadLetter(id, topic, transport, options.deadLetter ?? this.options.deadLetter ?? true),
       idempotent: options.idempotent ?? this.options.idempotency?.enabled ?? false,

@@ -17,8 +17,14 @@ import type { HandlerObserver } from './handler-observer.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** One shared instance: it keeps no per-handler state. */
+/** Shared instances: they keep no per-handler state. */
 const correlation = new CorrelationInterceptor();
+const rawPayload: MessageInterceptor = {
+  intercept: (ctx, next) => {
+    ctx.payload = ctx.message.body;
+    return next(ctx);
+  },
+};
 
 /**
  * Builds each handler's consume chain once, at bootstrap, in DESIGN.md's order:
@@ -47,7 +53,8 @@ export class ConsumeChainFactory {
       interceptors.push(new RetryInterceptor(binding.retry, this.usesNativeRetry(binding, transport), binding.nonRetryable));
     }
     interceptors.push(...(this.options.interceptors ?? []), ...binding.interceptors);
-    interceptors.push(new PayloadInterceptor(this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, binding.contract));
+    if (binding.decode) interceptors.push(new PayloadInterceptor(this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, binding.contract));
+    else interceptors.push(rawPayload);
     return composeConsume(interceptors, this.terminal(binding, invoke));
   }
 

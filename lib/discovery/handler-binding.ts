@@ -29,6 +29,8 @@ export interface HandlerBinding {
   readonly group: string;
   readonly concurrency: number;
   readonly contract?: ContractMetadata;
+  /** False: the payload is the raw body (no decoding, no validation). */
+  readonly decode: boolean;
   readonly retry: ResolvedRetry | false;
   readonly deadLetter: ResolvedDeadLetter | false;
   readonly idempotent: boolean;

@@ -19,4 +19,8 @@ export interface ConformanceTarget {
   readonly deliveryTimeoutMs?: number;
   /** Time a fresh subscription needs before it receives (consumer group join, etc.). */
   readonly subscribeSettleMs?: number;
+  /** In-process only (memory): cases that need two OS processes do not apply. */
+  readonly singleProcess?: boolean;
+  /** Called before each case (e.g. a fresh in-memory broker). */
+  reset?(): void;
 }
