@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NackMessage, NonRetryableError, SettleSignal, type ErrorClass } from '../core/errors.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
@@ -8,6 +7,9 @@ import { backoffDelay } from './backoff.js';
 
 /** While waiting in-process, tell the broker the message is still being worked on this often. */
 const KEEP_ALIVE_MS = 5_000;
+
+/** The global timer (not timers/promises), so fake timers in users' tests control retries too. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs the handler again after retryable failures, `attempts` runs in all, waiting per the
