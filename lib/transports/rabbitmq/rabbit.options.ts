@@ -1,0 +1,152 @@
+/** Exchange types RabbitMQ ships with. */
+export type RabbitExchangeType = 'direct' | 'topic' | 'fanout' | 'headers';
+
+export interface RabbitExchangeOptions {
+  readonly name: string;
+  readonly type: RabbitExchangeType;
+  /** amqplib `assertExchange` options; `durable` defaults to true. */
+  readonly options?: {
+    durable?: boolean;
+    autoDelete?: boolean;
+    internal?: boolean;
+    alternateExchange?: string;
+    arguments?: Record<string, unknown>;
+  };
+}
+
+export interface RabbitBinding {
+  readonly exchange: string;
+  /** Routing key or topic pattern (`*`, `#`); ignored by fanout, use '' there. */
+  readonly pattern: string;
+  /** Binding arguments, e.g. `{ 'x-match': 'all', region: 'eu' }` for a headers exchange. */
+  readonly arguments?: Record<string, unknown>;
+}
+
+export interface RabbitQueueOptions {
+  readonly name: string;
+  /** Default 'classic'. Quorum queues are always durable. */
+  readonly type?: 'classic' | 'quorum';
+  /** Default true. */
+  readonly durable?: boolean;
+  /** Queue arguments (`x-max-length`, `x-dead-letter-exchange`, ...). */
+  readonly arguments?: Record<string, unknown>;
+  readonly bindings?: readonly RabbitBinding[];
+}
+
+export interface RabbitReconnectOptions {
+  /** First delay after a connection loss. Default 100 ms. */
+  readonly initialDelayMs?: number;
+  /** Ceiling of the exponential backoff. Default 30 s. */
+  readonly maxDelayMs?: number;
+  readonly factor?: number;
+}
+
+export interface RabbitTransportOptions {
+  /** `amqp://user:pass@host:5672/vhost`; the password is never logged. */
+  readonly url: string;
+  /** Exchanges declared on connect (and again after every reconnect). */
+  readonly exchanges?: readonly RabbitExchangeOptions[];
+  /** Queues (with their bindings) declared on connect (and again after every reconnect). */
+  readonly queues?: readonly RabbitQueueOptions[];
+  /** Durable topic exchange that publishes go to and subscriptions bind to. Default 'nestream'. */
+  readonly defaultExchange?: string;
+  /**
+   * Publishing to a topic ending in `.dlq` first declares a durable queue of that name bound
+   * to the default exchange with that routing key, so dead letters are never dropped as
+   * unroutable and stay inspectable. Default true.
+   */
+  readonly deadLetterQueues?: boolean;
+  /** Connection attempts in `connect()` before it rejects. Default 3. */
+  readonly initialConnectAttempts?: number;
+  /** Bound on one TCP + AMQP handshake attempt. Default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** Bound on a publish: waiting for a connection or an unblock, plus the broker's confirm. Default 30 s. */
+  readonly publishTimeoutMs?: number;
+  /** AMQP heartbeat in seconds. Default 30 (amqplib: null = the server's suggestion). */
+  readonly heartbeatSeconds?: number;
+  readonly reconnect?: RabbitReconnectOptions;
+  /** Shown in the management UI and `rabbitmqctl list_connections`. Default 'nestream'. */
+  readonly connectionName?: string;
+  /** Any other amqplib socket option (TLS `ca`, `cert`, `key`, ...). */
+  readonly socketOptions?: Record<string, unknown>;
+}
+
+/** `SubscribeRequest.options` understood by RabbitTransport. */
+export interface RabbitSubscribeOptions {
+  /** Queue to consume from. Default `<group>.<topic>`. */
+  readonly queue?: string;
+  /** Exchange the queue binds to with the topic as routing key. Default: the transport's default exchange. */
+  readonly exchange?: string;
+  /** Default 'classic'. */
+  readonly queueType?: 'classic' | 'quorum';
+  /** Extra queue arguments for a queue nestream declares. */
+  readonly queueArguments?: Record<string, unknown>;
+  /** Bindings added to the topic binding. */
+  readonly bindings?: readonly RabbitBinding[];
+  /** Do not bind the queue to `exchange` with the topic (only `bindings` apply). Default false. */
+  readonly skipTopicBinding?: boolean;
+}
+
+/** `OutboundMessage.options` understood by RabbitTransport. */
+export interface RabbitPublishOptions {
+  /** Default: the transport's default exchange. '' is RabbitMQ's default (direct-to-queue) exchange. */
+  readonly exchange?: string;
+  /** Default: the message topic. */
+  readonly routingKey?: string;
+  /** Reject the publish when no queue is bound for it (basic.return). Default false. */
+  readonly mandatory?: boolean;
+  /** Default true (delivery mode 2). */
+  readonly persistent?: boolean;
+  /** Per-message TTL in ms. */
+  readonly expiration?: number;
+  readonly priority?: number;
+  readonly replyTo?: string;
+}
+
+export interface ResolvedRabbitOptions {
+  readonly url: string;
+  readonly exchanges: readonly RabbitExchangeOptions[];
+  readonly queues: readonly RabbitQueueOptions[];
+  readonly defaultExchange: string;
+  readonly deadLetterQueues: boolean;
+  readonly initialConnectAttempts: number;
+  readonly connectTimeoutMs: number;
+  readonly publishTimeoutMs: number;
+  readonly heartbeatSeconds: number;
+  readonly reconnect: Required<RabbitReconnectOptions>;
+  readonly connectionName: string;
+  readonly socketOptions: Record<string, unknown>;
+}
+
+export function resolveRabbitOptions(options: RabbitTransportOptions): ResolvedRabbitOptions {
+  if (!options?.url) throw new Error('RabbitTransport needs a url, e.g. amqp://guest:guest@127.0.0.1:5672');
+  return {
+    url: options.url,
+    exchanges: options.exchanges ?? [],
+    queues: options.queues ?? [],
+    defaultExchange: options.defaultExchange ?? 'nestream',
+    deadLetterQueues: options.deadLetterQueues ?? true,
+    initialConnectAttempts: Math.max(1, options.initialConnectAttempts ?? 3),
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    publishTimeoutMs: options.publishTimeoutMs ?? 30_000,
+    heartbeatSeconds: options.heartbeatSeconds ?? 30,
+    reconnect: {
+      initialDelayMs: options.reconnect?.initialDelayMs ?? 100,
+      maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+      factor: options.reconnect?.factor ?? 2,
+    },
+    connectionName: options.connectionName ?? 'nestream',
+    socketOptions: options.socketOptions ?? {},
+  };
+}
+
+/** The URL with its password replaced, for logs and errors. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}

@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import type { Delivery } from '../../lib/core/message.js';
+
+const run = promisify(execFile);
+
+export function uid(): string {
+  return randomUUID().slice(0, 8);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+/** Polls until `check` passes or the deadline passes (then throws with `what`). */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Deliveries a handler received, with a way to wait for a count. */
+export class Inbox {
+  readonly deliveries: Delivery[] = [];
+  private waiters: { count: number; resolve: () => void }[] = [];
+
+  push(delivery: Delivery): void {
+    this.deliveries.push(delivery);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (this.deliveries.length < waiter.count) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  async waitFor(count: number, timeoutMs = 15_000): Promise<Delivery[]> {
+    if (this.deliveries.length < count) {
+      await new Promise<void>((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`expected ${count} deliveries, got ${this.deliveries.length}`)), timeoutMs);
+        this.waiters.push({ count, resolve: () => (clearTimeout(timer), resolvePromise()) });
+      });
+    }
+    return this.deliveries.slice(0, count);
+  }
+}
+
+/** A plain amqplib connection for looking at queues from the outside. */
+export class BrokerAdmin {
+  private constructor(private readonly model: ChannelModel) {}
+
+  static async connect(url: string): Promise<BrokerAdmin> {
+    return new BrokerAdmin(await amqp.connect(url));
+  }
+
+  /** A channel per call: a 404 closes the channel it happened on. */
+  private async withChannel<T>(use: (channel: Channel) => Promise<T>): Promise<T> {
+    const channel = await this.model.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return await use(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  /** `{ messageCount, consumerCount }`, or undefined when the queue does not exist. */
+  async queue(name: string): Promise<{ messageCount: number; consumerCount: number } | undefined> {
+    return this.withChannel((channel) => channel.checkQueue(name)).catch(() => undefined);
+  }
+
+  async deleteQueue(name: string): Promise<void> {
+    await this.withChannel((channel) => channel.deleteQueue(name)).catch(() => undefined);
+  }
+
+  async get(queue: string): Promise<amqp.GetMessage | false> {
+    return this.withChannel((channel) => channel.get(queue, { noAck: true }));
+  }
+
+  /** Publishes as a non-nestream producer would: AMQP properties only, no nestream headers. */
+  async publishRaw(exchange: string, routingKey: string, body: Buffer, options: amqp.Options.Publish): Promise<void> {
+    await this.withChannel(async (channel) => {
+      channel.publish(exchange, routingKey, body, options);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.model.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Closes, from the broker's side, the connections that carry `connectionName` (rabbitmqctl
+ * close_connection): the broker stays up for everyone else, and the client sees the same
+ * connection loss as in a broker restart.
+ */
+export async function closeConnectionsFromBroker(connectionName: string): Promise<number> {
+  const dir = resolve(process.cwd(), '.brokers/rabbitmq');
+  const env = {
+    ...process.env,
+    HOME: existsSync(`${dir}/home`) ? `${dir}/home` : process.env.HOME,
+    RABBITMQ_CTL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
+    ERL_EPMD_ADDRESS: '127.0.0.1',
+  };
+  const ctl = existsSync('/usr/lib/rabbitmq/bin/rabbitmqctl') ? '/usr/lib/rabbitmq/bin/rabbitmqctl' : 'rabbitmqctl';
+  const node = process.env.NESTREAM_RABBITMQ_NODE ?? 'nestream@localhost';
+  const { stdout } = await run(ctl, ['-n', node, '-q', 'list_connections', 'pid', 'client_properties'], { env, timeout: 30_000 });
+  const pids = stdout
+    .split('\n')
+    .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
+    .map((line) => line.split('\t')[0]!);
+  for (const pid of pids) await run(ctl, ['-n', node, '-q', 'close_connection', pid, 'nestream test: connection closed by broker'], { env, timeout: 30_000 });
+  return pids.length;
+}
