@@ -2,9 +2,21 @@ import { MemoryTransport, type Transport } from '../lib/index.js';
 
 /**
  * The sample's two transports: `main` carries user events, `events` carries onboarding
- * events (the bridge of the multiple-brokers pattern). Both in-memory unless a broker URL is
- * set in the environment; broker transports are wired here as they land.
+ * events (the bridge of the multiple-brokers pattern). In-memory unless a broker is named in
+ * the environment; broker clients are imported only when used.
  */
 export async function sampleTransports(): Promise<{ main: Transport; events: Transport }> {
-  return { main: new MemoryTransport(), events: new MemoryTransport() };
+  return { main: await mainTransport(), events: await eventsTransport() };
+}
+
+async function mainTransport(): Promise<Transport> {
+  if (process.env.AMQP_URL) {
+    const { RabbitTransport } = await import('../lib/transports/rabbitmq/index.js');
+    return new RabbitTransport({ url: process.env.AMQP_URL });
+  }
+  return new MemoryTransport();
+}
+
+async function eventsTransport(): Promise<Transport> {
+  return new MemoryTransport();
 }
