@@ -1,0 +1,11 @@
+export { RedisTransport } from './redis.transport.js';
+export { RedisContext, type RedisPubSubMessage, type RedisStreamEntry } from './redis.context.js';
+export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './redis-idempotency-store.js';
+export type {
+  RedisConnectionOptions,
+  RedisPublishOptions,
+  RedisSubscribeOptions,
+  RedisTransportMode,
+  RedisTransportOptions,
+} from './redis.options.js';
+export { StreamFields } from './stream-entry-codec.js';
