@@ -14,6 +14,10 @@ async function mainTransport(): Promise<Transport> {
     const { RabbitTransport } = await import('../lib/transports/rabbitmq/index.js');
     return new RabbitTransport({ url: process.env.AMQP_URL });
   }
+  if (process.env.REDIS_URL) {
+    const { RedisTransport } = await import('../lib/transports/redis/index.js');
+    return new RedisTransport({ url: process.env.REDIS_URL, mode: 'streams' });
+  }
   return new MemoryTransport();
 }
 
