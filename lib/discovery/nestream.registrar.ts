@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { ExternalContextCreator } from '@nestjs/core';
 import { ConfigurationError } from '../core/errors.js';
 import { NestreamLogger } from '../core/logger.js';
-import { MessageContext } from '../core/message-context.js';
+import { MessageContext, type MessageContextInit } from '../core/message-context.js';
 import type { Delivery } from '../core/message.js';
 import type { IdempotencyStore } from '../core/idempotency-store.js';
 import { NESTREAM_IDEMPOTENCY_STORE, NESTREAM_OPTIONS } from '../module/nestream.module-definition.js';
@@ -68,26 +68,31 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
   async onApplicationBootstrap(): Promise<void> {
     try {
       const chains = new ConsumeChainFactory(this.options, this.pipeline, this.bus, this.idempotencyStore, this.observers);
-      for (const { handler, binding } of this.resolved) {
-        const transport = await this.registry.connected(binding.transport);
-        const chain = chains.build(binding, transport, createHandlerInvocation(this.contextCreator, handler.instance, handler.methodName));
-        const init = { transport: binding.transport, group: binding.group, handler: binding.id };
-        const createContext = transport.createContext?.bind(transport) ?? ((i) => new MessageContext(i));
-        const subscription = await transport.subscribe({
-          topic: binding.topic,
-          group: binding.group,
-          concurrency: binding.concurrency,
-          options: binding.transportOptions,
-          handler: async (delivery: Delivery) => void (await chain(createContext({ ...init, delivery }))),
-        });
-        this.subscriptions.push(subscription);
-        this.logger.debug(`${binding.id} subscribed to ${binding.topic} on ${binding.transport} (group ${binding.group})`);
-      }
+      // In parallel: a broker that rebalances per subscription (Kafka) then joins once per group.
+      const results = await Promise.allSettled(this.resolved.map(({ handler, binding }) => this.bind(chains, handler, binding)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       this.markReady();
     } catch (error) {
       this.markReady(error);
       throw error;
     }
+  }
+
+  private async bind(chains: ConsumeChainFactory, handler: DiscoveredHandler, binding: HandlerBinding): Promise<void> {
+    const transport = await this.registry.connected(binding.transport);
+    const chain = chains.build(binding, transport, createHandlerInvocation(this.contextCreator, handler.instance, handler.methodName));
+    const init = { transport: binding.transport, group: binding.group, handler: binding.id };
+    const createContext = transport.createContext?.bind(transport) ?? ((i: MessageContextInit) => new MessageContext(i));
+    const subscription = await transport.subscribe({
+      topic: binding.topic,
+      group: binding.group,
+      concurrency: binding.concurrency,
+      options: binding.transportOptions,
+      handler: async (delivery: Delivery) => void (await chain(createContext({ ...init, delivery }))),
+    });
+    this.subscriptions.push(subscription);
+    this.logger.debug(`${binding.id} subscribed to ${binding.topic} on ${binding.transport} (group ${binding.group})`);
   }
 
   /** Resolves once every handler is subscribed. */
