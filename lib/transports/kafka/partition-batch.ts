@@ -1,0 +1,108 @@
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { GroupSubscription } from './group-subscription.js';
+import { createKafkaDelivery, type Settlement } from './kafka-delivery.js';
+import type { KafkaRawMessage } from './kafka.context.js';
+import { PartitionOffsetTracker } from './offset-tracker.js';
+
+/** What a batch needs from the group consumer that fetched it. */
+export interface BatchHost {
+  /** False once this batch must take no new message (stopping, rebalancing, new epoch). */
+  accepting(epoch: number): boolean;
+  /** The open subscription that handles this topic, the one with most free slots. */
+  route(topic: string): GroupSubscription | undefined;
+  /** Positions settled in order; committed later, in batches. */
+  stage(topic: string, partition: number, lastSettledOffset: string, epoch: number): void;
+  flush(): Promise<void>;
+  /** Waits `ms`, or less if the group stops or rebalances meanwhile. */
+  sleep(ms: number): Promise<void>;
+  heartbeatFailed(error: unknown): void;
+  heartbeatIntervalMs: number;
+}
+
+/**
+ * Handles one fetched batch of one partition. By default one message at a time, in offset
+ * order; with `perKeyConcurrency` messages of different keys overlap and each key stays in
+ * order. A nack holds the message and runs it again in place (later messages of the
+ * partition, or of the key, wait), so order survives retries. When the group stops or
+ * rebalances, no new message starts; in-flight ones finish, and only positions settled
+ * without a gap are committed: the rest is fetched again by whoever owns the partition next.
+ */
+export async function handleBatch(payload: EachBatchPayload, host: BatchHost, epoch: number): Promise<void> {
+  const { batch } = payload;
+  const { topic, partition } = batch;
+  const tracker = new PartitionOffsetTracker(batch.messages.map((m) => m.offset));
+  const heartbeat = (): Promise<void> => payload.heartbeat();
+  // kafkajs heartbeats only between batches; a long batch keeps the membership alive itself.
+  const keepAlive = setInterval(() => heartbeat().catch((error: unknown) => host.heartbeatFailed(error)), host.heartbeatIntervalMs);
+
+  const settled = (offset: string): void => {
+    const upTo = tracker.settle(offset);
+    if (upTo === undefined) return;
+    payload.resolveOffset(upTo);
+    host.stage(topic, partition, upTo, epoch);
+  };
+
+  /** Runs one message until it is acked or rejected; false if it was abandoned. */
+  const run = async (message: KafkaMessage): Promise<boolean> => {
+    const raw: KafkaRawMessage = { topic, partition, message, heartbeat };
+    for (let attempt = 1; ; attempt++) {
+      const subscription = host.accepting(epoch) ? host.route(topic) : undefined;
+      if (!subscription) return false;
+      await subscription.slots.acquire();
+      if (subscription.closed || !host.accepting(epoch)) {
+        subscription.slots.release();
+        return false;
+      }
+      const outcome = await deliver(subscription, raw, attempt);
+      if (outcome.kind === 'done') {
+        settled(message.offset);
+        return true;
+      }
+      // Always through a timer, so a message nacked again and again cannot starve the event loop.
+      await host.sleep(outcome.delayMs);
+    }
+  };
+
+  try {
+    const perKey = host.route(topic)?.perKeyConcurrency === true;
+    if (!perKey) {
+      for (const message of batch.messages) if (!(await run(message))) break;
+    } else {
+      const lastOfKey = new Map<string, Promise<boolean>>();
+      const all: Promise<boolean>[] = [];
+      for (const message of batch.messages) {
+        const key = message.key?.toString('utf8');
+        const previous = key === undefined ? undefined : lastOfKey.get(key);
+        const next = previous ? previous.then((ok) => ok && run(message)) : run(message);
+        if (key !== undefined) lastOfKey.set(key, next);
+        all.push(next);
+      }
+      await Promise.all(all);
+    }
+  } finally {
+    clearInterval(keepAlive);
+    await host.flush();
+  }
+}
+
+/** Hands one delivery to the subscription's handler; resolves with how the pipeline settled it. */
+function deliver(subscription: GroupSubscription, raw: KafkaRawMessage, attempt: number): Promise<Settlement> {
+  return new Promise<Settlement>((resolve) => {
+    const delivery = createKafkaDelivery({
+      raw,
+      attempt,
+      onSettle: (settlement) => {
+        subscription.slots.release();
+        resolve(settlement);
+      },
+    });
+    // The pipeline settles every delivery, possibly after its handler returned. A handler that
+    // throws must neither crash the consumer nor lose the message: unsettled, it counts as a nack.
+    const failed = (): void => void (delivery.settled || delivery.nack());
+    try {
+      subscription.handler(delivery).catch(failed);
+    } catch {
+      failed();
+    }
+  });
+}

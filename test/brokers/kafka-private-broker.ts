@@ -1,0 +1,112 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const LIBS = resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/kafka/libs');
+
+/**
+ * A throw-away single-node Kafka (KRaft) on its own loopback ports and temp dir, for tests
+ * that stop and restart a broker without disturbing the shared one on 9092. Uses the jars
+ * `test/brokers/up kafka` downloaded. `destroy()` stops it and deletes its directory.
+ */
+export class PrivateKafkaBroker {
+  private process?: ChildProcess;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'nestream-kafka-'));
+
+  constructor(
+    readonly port = 19092,
+    private readonly controllerPort = 19093,
+  ) {}
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  static available(): boolean {
+    return existsSync(join(LIBS, '.complete'));
+  }
+
+  /** Formats the storage once, then starts the broker and resolves when it accepts connections. */
+  async start(timeoutMs = 90_000): Promise<void> {
+    const config = join(this.dir, 'server.properties');
+    if (!existsSync(config)) this.format(config);
+    const child = spawn(
+      'java',
+      ['-Xmx512m', '-Xms256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`,
+        '-cp', `${LIBS}/*`, 'kafka.Kafka', config],
+      { stdio: 'ignore' },
+    );
+    this.process = child;
+    const deadline = Date.now() + timeoutMs;
+    while (!(await portOpen(this.port))) {
+      if (child.exitCode !== null) throw new Error(`private Kafka exited during startup (logs in ${this.dir})`);
+      if (Date.now() > deadline) throw new Error(`private Kafka not listening on ${this.address} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** SIGTERM (a clean shutdown, as a rolling restart does), SIGKILL if it takes too long. */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private format(config: string): void {
+    const data = join(this.dir, 'data');
+    writeFileSync(config, [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${this.controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${this.port},CONTROLLER://127.0.0.1:${this.controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${this.port}`,
+      'controller.listener.names=CONTROLLER',
+      'inter.broker.listener.name=PLAINTEXT',
+      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      `log.dirs=${data}`,
+      'num.partitions=3',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=3',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'group.initial.rebalance.delay.ms=0',
+      'num.network.threads=2',
+      'num.io.threads=2',
+      '',
+    ].join('\n'));
+    writeFileSync(join(this.dir, 'log4j.properties'), [
+      'log4j.rootLogger=WARN, file',
+      'log4j.appender.file=org.apache.log4j.FileAppender',
+      `log4j.appender.file.File=${join(this.dir, 'server.log')}`,
+      'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
+      'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
+      '',
+    ].join('\n'));
+    const clusterId = randomBytes(16).toString('base64url');
+    const result = spawnSync('java', ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`,
+      '-cp', `${LIBS}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { encoding: 'utf8', timeout: 60_000 });
+    if (result.status !== 0) throw new Error(`private Kafka storage format failed: ${result.stderr || result.stdout}`);
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
