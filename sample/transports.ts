@@ -10,6 +10,10 @@ export async function sampleTransports(): Promise<{ main: Transport; events: Tra
 }
 
 async function mainTransport(): Promise<Transport> {
+  if (process.env.KAFKA_BROKERS) {
+    const { KafkaTransport } = await import('../lib/transports/kafka/index.js');
+    return new KafkaTransport({ brokers: process.env.KAFKA_BROKERS.split(','), clientId: 'nestream-sample' });
+  }
   if (process.env.AMQP_URL) {
     const { RabbitTransport } = await import('../lib/transports/rabbitmq/index.js');
     return new RabbitTransport({ url: process.env.AMQP_URL });
