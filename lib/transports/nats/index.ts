@@ -1,0 +1,15 @@
+export { NatsTransport } from './nats.transport.js';
+export { NatsContext } from './nats.context.js';
+export { NatsKeyHeader } from './nats-headers.js';
+export type {
+  ConsumerDeliverPolicy,
+  NatsJetStreamConsumerOptions,
+  NatsJetStreamOptions,
+  NatsPublishOptions,
+  NatsStreamDefinition,
+  NatsStreamSettings,
+  NatsSubscriberOptions,
+  NatsTransportOptions,
+  StreamRetention,
+  StreamStorage,
+} from './nats.options.js';
