@@ -26,5 +26,9 @@ async function mainTransport(): Promise<Transport> {
 }
 
 async function eventsTransport(): Promise<Transport> {
+  if (process.env.NATS_URL) {
+    const { NatsTransport } = await import('../lib/transports/nats/index.js');
+    return new NatsTransport({ servers: process.env.NATS_URL, jetstream: true });
+  }
   return new MemoryTransport();
 }
