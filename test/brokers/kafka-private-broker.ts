@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ServerProcess } from './server-process.js';
 
 const LIBS = resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/kafka/libs');
 
@@ -14,7 +15,7 @@ const LIBS = resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/kafk
  * `test/brokers/up kafka` downloaded. `destroy()` stops it and deletes its directory.
  */
 export class PrivateKafkaBroker {
-  private process?: ChildProcess;
+  private server?: ServerProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'nestream-kafka-'));
 
   constructor(
@@ -34,31 +35,15 @@ export class PrivateKafkaBroker {
   async start(timeoutMs = 90_000): Promise<void> {
     const config = join(this.dir, 'server.properties');
     if (!existsSync(config)) this.format(config);
-    const child = spawn(
-      'java',
-      ['-Xmx512m', '-Xms256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`,
-        '-cp', `${LIBS}/*`, 'kafka.Kafka', config],
-      { stdio: 'ignore' },
-    );
-    this.process = child;
-    const deadline = Date.now() + timeoutMs;
-    while (!(await portOpen(this.port))) {
-      if (child.exitCode !== null) throw new Error(`private Kafka exited during startup (logs in ${this.dir})`);
-      if (Date.now() > deadline) throw new Error(`private Kafka not listening on ${this.address} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const args = ['-Xmx512m', '-Xms256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`,
+      '-cp', `${LIBS}/*`, 'kafka.Kafka', config];
+    this.server = new ServerProcess(`private Kafka on ${this.address} (logs in ${this.dir})`, 'java', args, () => portOpen(this.port));
+    await this.server.start(timeoutMs, 250);
   }
 
   /** SIGTERM (a clean shutdown, as a rolling restart does), SIGKILL if it takes too long. */
   async stop(timeoutMs = 30_000): Promise<void> {
-    const child = this.process;
-    this.process = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(timer);
+    await this.server?.stop(timeoutMs);
   }
 
   async destroy(): Promise<void> {

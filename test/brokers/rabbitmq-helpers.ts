@@ -12,20 +12,7 @@ export function uid(): string {
   return randomUUID().slice(0, 8);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-/** Polls until `check` passes or the deadline passes (then throws with `what`). */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+export { eventually, sleep } from '../support/poll.js';
 
 /** Deliveries a handler received, with a way to wait for a count. */
 export class Inbox {

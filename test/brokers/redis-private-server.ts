@@ -1,20 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, ServerProcess } from './server-process.js';
 
 /**
  * A redis-server of a test's own, on a free loopback port with its own temp dir and AOF on, so
  * fault tests can stop and restart it without disturbing the shared broker.
  */
 export class PrivateRedisServer {
-  private process?: ChildProcess;
+  private readonly server: ServerProcess;
 
   private constructor(
     readonly port: number,
     private readonly dir: string,
-  ) {}
+  ) {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'];
+    this.server = new ServerProcess(`redis-server on port ${port}`, 'redis-server', args, () => answersPing(port));
+  }
 
   static async start(): Promise<PrivateRedisServer> {
     const server = new PrivateRedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'nestream-redis-')));
@@ -27,31 +30,13 @@ export class PrivateRedisServer {
   }
 
   /** Starts the server again on the same port and data (after `pause`). */
-  async resume(): Promise<void> {
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
-      { stdio: 'ignore' },
-    );
-    this.process = child;
-    const deadline = Date.now() + 10_000;
-    while (!(await answersPing(this.port))) {
-      if (child.exitCode !== null) throw new Error(`redis-server on port ${this.port} exited with ${child.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not start`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  resume(): Promise<void> {
+    return this.server.start();
   }
 
   /** Stops the server (SIGTERM: it writes its AOF and exits); data stays for `resume`. */
-  async pause(): Promise<void> {
-    const child = this.process;
-    this.process = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+  pause(): Promise<void> {
+    return this.server.stop();
   }
 
   /** Stops the server and deletes its data. */
@@ -59,18 +44,6 @@ export class PrivateRedisServer {
     await this.pause();
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function answersPing(port: number): Promise<boolean> {

@@ -9,21 +9,11 @@ import { RedisContext, RedisIdempotencyStore, RedisTransport, type RedisTranspor
 import type { DeliveryHandler, Subscription } from '../../lib/transports/transport.js';
 import { endpoints, UNREACHABLE_PORT } from './endpoints.js';
 import { FreezableProxy, PrivateRedisServer } from './redis-private-server.js';
+import { eventually, sleep } from '../support/poll.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const uid = () => randomUUID().slice(0, 8);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (delivery: Delivery) => delivery.message.body.toString();
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** Publishes, retrying while Redis comes back (publish rejects while it is unreachable). */
 async function publishEventually(transport: RedisTransport, topic: string, body: string): Promise<void> {

@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/**
+ * A broker process a fault test owns (a private Redis, NATS or Kafka on its own loopback
+ * port), so it can stop and restart it without disturbing the shared brokers.
+ */
+export class ServerProcess {
+  private child?: ChildProcess;
+
+  constructor(
+    private readonly label: string,
+    private readonly command: string,
+    private readonly args: readonly string[],
+    private readonly isReady: () => Promise<boolean>,
+  ) {}
+
+  /** Spawns it and resolves once `isReady` holds; rejects if it exits or the time runs out. */
+  async start(timeoutMs = 10_000, pollMs = 50): Promise<void> {
+    const child = spawn(this.command, this.args, { stdio: 'ignore' });
+    this.child = child;
+    const deadline = Date.now() + timeoutMs;
+    while (!(await this.isReady())) {
+      if (child.exitCode !== null) throw new Error(`${this.label} exited with ${child.exitCode} during startup`);
+      if (Date.now() > deadline) throw new Error(`${this.label} not ready after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  /** SIGTERM (a clean shutdown, state flushed), SIGKILL if it takes longer than `graceMs`. */
+  async stop(graceMs = 5_000): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** A loopback port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
