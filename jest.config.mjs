@@ -1,20 +1,9 @@
-// Tests run as native ESM (Nest 12 is ESM-only): swc strips types and keeps the legacy
-// decorators plus their design-type metadata that Nest's DI and class-validator need.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-    },
-    module: { type: 'es6' },
-  },
-];
-
+// Tests run as native ESM (Nest 12 is ESM-only). ts-jest transpiles each file on its own
+// (tsconfig.jest.json: isolatedModules), keeping the legacy decorators and their design-type
+// metadata that Nest's DI and class-validator need; type checking is `npm run typecheck`.
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
 };

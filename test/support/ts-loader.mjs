@@ -1,9 +1,18 @@
 // Node module hooks: resolve `./x.js` to `./x.ts` when only the TypeScript exists, and
-// compile .ts with swc (legacy decorators + metadata, as the jest config does).
-import { transform } from '@swc/core';
+// transpile .ts with TypeScript itself (legacy decorators + metadata, as the jest config does).
+import ts from 'typescript';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+const compilerOptions = {
+  module: ts.ModuleKind.ESNext,
+  target: ts.ScriptTarget.ES2022,
+  experimentalDecorators: true,
+  emitDecoratorMetadata: true,
+  useDefineForClassFields: false,
+  inlineSourceMap: true,
+};
 
 export async function resolve(specifier, context, next) {
   if (specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
@@ -15,16 +24,7 @@ export async function resolve(specifier, context, next) {
 
 export async function load(url, context, next) {
   if (!url.endsWith('.ts')) return next(url, context);
-  const source = await readFile(fileURLToPath(url), 'utf8');
-  const { code } = await transform(source, {
-    filename: fileURLToPath(url),
-    sourceMaps: 'inline',
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-    },
-    module: { type: 'es6' },
-  });
-  return { format: 'module', source: code, shortCircuit: true };
+  const fileName = fileURLToPath(url);
+  const { outputText } = ts.transpileModule(await readFile(fileName, 'utf8'), { compilerOptions, fileName });
+  return { format: 'module', source: outputText, shortCircuit: true };
 }
