@@ -92,7 +92,9 @@ export async function closeConnectionsFromBroker(connectionName: string): Promis
   const dir = resolve(process.cwd(), '.brokers/rabbitmq');
   const env = {
     ...process.env,
-    HOME: existsSync(`${dir}/home`) ? `${dir}/home` : process.env.HOME,
+    // The Erlang cookie: ours when test/brokers/up started the broker from this checkout, else
+    // Debian's (up copies it, so a broker started from another checkout shares it).
+    HOME: existsSync(`${dir}/home/.erlang.cookie`) ? `${dir}/home` : existsSync('/var/lib/rabbitmq/.erlang.cookie') ? '/var/lib/rabbitmq' : process.env.HOME,
     RABBITMQ_CTL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
     ERL_EPMD_ADDRESS: '127.0.0.1',
   };
