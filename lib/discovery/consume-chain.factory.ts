@@ -85,7 +85,7 @@ export class ConsumeChainFactory {
   }
 
   private publishResult(target: PublishTarget, result: unknown): Promise<void> {
-    if (target.contract) return this.bus.publish(target.contract.target, result, { transport: target.transport });
+    if (target.contract) return this.bus.publishContract(target.contract, result, { transport: target.transport });
     return this.bus.send(target.topic, result, { transport: target.transport });
   }
 }

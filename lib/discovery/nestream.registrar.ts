@@ -100,10 +100,6 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
     return this.readiness;
   }
 
-  get bindings(): readonly HandlerBinding[] {
-    return this.resolved.map((r) => r.binding);
-  }
-
   /** Stop taking messages and let in-flight handlers finish (bounded), while transports can still publish. */
   async onModuleDestroy(): Promise<void> {
     const timeoutMs = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;

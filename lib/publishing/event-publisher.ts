@@ -1,16 +1,25 @@
-import type { ContractClass } from '../decorators/event-contract.decorator.js';
+import type { ContractClass, ContractMetadata } from '../decorators/event-contract.decorator.js';
+import { contractOf } from '../discovery/contract-of.js';
 import type { MessageBus, PublishOptions } from './message-bus.js';
 
 /** Typed publisher of one event contract (or topic), from `@InjectPublisher`. */
 export class EventPublisher<T> {
+  /** Resolved once here, not per publish. */
+  private readonly contract?: ContractMetadata;
+  private readonly topic: string;
+
   constructor(
     private readonly bus: MessageBus,
-    private readonly target: ContractClass<T> | string,
+    target: ContractClass<T> | string,
     private readonly defaults: PublishOptions = {},
-  ) {}
+  ) {
+    this.contract = typeof target === 'string' ? undefined : contractOf(target as ContractClass, 'NestreamModule.forFeature');
+    this.topic = this.contract?.name ?? (target as string);
+  }
 
   /** Resolves once the broker accepted the event; rejects (sending nothing) if it is invalid. */
   publish(payload: T, options: PublishOptions = {}): Promise<void> {
-    return this.bus.publish(this.target as ContractClass | string, payload, { ...this.defaults, ...options });
+    const merged = { ...this.defaults, ...options };
+    return this.contract ? this.bus.publishContract(this.contract, payload, merged) : this.bus.send(this.topic, payload, merged);
   }
 }

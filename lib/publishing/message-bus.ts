@@ -41,9 +41,14 @@ export class MessageBus {
   }
 
   async publish(target: string | ContractClass, payload: unknown, options: PublishOptions = {}): Promise<void> {
-    const contract = typeof target === 'string' ? undefined : contractOf(target, 'MessageBus.publish');
-    if (contract) await validateContract(contract.target, contract.name, payload);
-    await this.send(contract?.name ?? (target as string), payload, options, contract);
+    if (typeof target === 'string') return this.send(target, payload, options);
+    return this.publishContract(contractOf(target, 'MessageBus.publish'), payload, options);
+  }
+
+  /** Validates against an already-resolved contract, then sends: no metadata lookup per message. */
+  async publishContract(contract: ContractMetadata, payload: unknown, options: PublishOptions = {}): Promise<void> {
+    await validateContract(contract.target, contract.name, payload);
+    await this.send(contract.name, payload, options, contract);
   }
 
   /** Publishes without contract validation; used where the payload was validated already. */

@@ -47,10 +47,6 @@ export class TransportRegistry {
     return connecting.then(() => transport);
   }
 
-  entries(): [string, Transport][] {
-    return [...this.transports.entries()];
-  }
-
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.transports.values()].map((transport) => transport.close()));
     this.connecting.clear();
