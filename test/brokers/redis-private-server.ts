@@ -1,51 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, ServerProcess } from './server-process.js';
+import { PrivateServer } from './server-process.js';
 
-/**
- * A redis-server of a test's own, on a free loopback port with its own temp dir and AOF on, so
- * fault tests can stop and restart it without disturbing the shared broker.
- */
-export class PrivateRedisServer {
-  private readonly server: ServerProcess;
+/** A redis-server (AOF on, its own temp dir), for fault tests that must not disturb the shared broker. */
+export type PrivateRedisServer = PrivateServer;
+export const PrivateRedisServer = {
+  start: (): Promise<PrivateServer> =>
+    PrivateServer.start({
+      name: 'redis-server',
+      scheme: 'redis',
+      command: 'redis-server',
+      args: (port, dir) => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
+      isReady: answersPing,
+    }),
+};
 
-  private constructor(
-    readonly port: number,
-    private readonly dir: string,
-  ) {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'];
-    this.server = new ServerProcess(`redis-server on port ${port}`, 'redis-server', args, () => answersPing(port));
-  }
-
-  static async start(): Promise<PrivateRedisServer> {
-    const server = new PrivateRedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'nestream-redis-')));
-    await server.resume();
-    return server;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  /** Starts the server again on the same port and data (after `pause`). */
-  resume(): Promise<void> {
-    return this.server.start();
-  }
-
-  /** Stops the server (SIGTERM: it writes its AOF and exits); data stays for `resume`. */
-  pause(): Promise<void> {
-    return this.server.stop();
-  }
-
-  /** Stops the server and deletes its data. */
-  async stop(): Promise<void> {
-    await this.pause();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
+/** Redis answers `PING` with `+PONG` once it accepts commands. */
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * A broker process a fault test owns (a private Redis, NATS or Kafka on its own loopback
@@ -51,4 +54,51 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+export interface PrivateServerSpec {
+  readonly name: string;
+  readonly scheme: string;
+  readonly command: string;
+  args(port: number, dir: string): string[];
+  isReady(port: number): Promise<boolean>;
+}
+
+/**
+ * A server of a test's own on a free loopback port with its own temp dir: `pause` / `resume`
+ * keep port and data (a restart), `stop` also deletes the data.
+ */
+export class PrivateServer {
+  private readonly server: ServerProcess;
+
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+    spec: PrivateServerSpec,
+  ) {
+    this.server = new ServerProcess(`${spec.name} on port ${port}`, spec.command, spec.args(port, dir), () => spec.isReady(port));
+    this.url = `${spec.scheme}://127.0.0.1:${port}`;
+  }
+
+  readonly url: string;
+
+  static async start(spec: PrivateServerSpec): Promise<PrivateServer> {
+    const server = new PrivateServer(await freePort(), mkdtempSync(join(tmpdir(), `nestream-${spec.name}-`)), spec);
+    await server.resume();
+    return server;
+  }
+
+  resume(): Promise<void> {
+    return this.server.start();
+  }
+
+  /** SIGTERM: the server flushes its state; data stays for `resume`. */
+  pause(): Promise<void> {
+    return this.server.stop();
+  }
+
+  async stop(): Promise<void> {
+    await this.pause();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }
