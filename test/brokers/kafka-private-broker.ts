@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ServerProcess } from './server-process.js';
+import { portOpen, ServerProcess } from './server-process.js';
 
 const LIBS = resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/kafka/libs');
 
@@ -86,12 +85,4 @@ export class PrivateKafkaBroker {
       '-cp', `${LIBS}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { encoding: 'utf8', timeout: 60_000 });
     if (result.status !== 0) throw new Error(`private Kafka storage format failed: ${result.stderr || result.stdout}`);
   }
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 }

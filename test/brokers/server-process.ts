@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,11 +16,12 @@ export class ServerProcess {
     private readonly command: string,
     private readonly args: readonly string[],
     private readonly isReady: () => Promise<boolean>,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   /** Spawns it and resolves once `isReady` holds; rejects if it exits or the time runs out. */
   async start(timeoutMs = 10_000, pollMs = 50): Promise<void> {
-    const child = spawn(this.command, this.args, { stdio: 'ignore' });
+    const child = spawn(this.command, this.args, { stdio: 'ignore', env: this.env });
     this.child = child;
     const deadline = Date.now() + timeoutMs;
     while (!(await this.isReady())) {
@@ -41,6 +42,15 @@ export class ServerProcess {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** True when something accepts connections on the loopback port. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** A loopback port nothing listens on right now. */

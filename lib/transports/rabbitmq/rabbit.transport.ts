@@ -109,7 +109,9 @@ export class RabbitTransport implements Transport {
   health(): TransportHealth {
     const subscriptions = this.consumers.size;
     const consumerError = [...this.consumers].find((consumer) => consumer.state === 'down')?.lastError;
-    const lastError = consumerError ?? this.connection.lastError;
+    // A resource alarm is no error of ours, but whoever reads health should see publishes waiting.
+    const blocked = this.connection.blockedReason && `publishing blocked by the broker: ${this.connection.blockedReason}`;
+    const lastError = consumerError ?? blocked ?? this.connection.lastError;
     const withError = (status: TransportHealth['status']): TransportHealth => (lastError ? { status, subscriptions, lastError } : { status, subscriptions });
     if (this.closing || this.connection.state === 'closed' || this.connection.state === 'idle') return withError('down');
     if (this.connection.state === 'connecting') return withError('connecting');
