@@ -272,6 +272,44 @@ describe('KafkaTransport across a broker restart', () => {
   }, 240_000);
 });
 
+describe('KafkaTransport when kafkajs gives up on a consumer', () => {
+  it('reports the transport down, restarts the consumer once the broker is back, and consumes again', async () => {
+    const broker = new PrivateKafkaBroker(19192, 19193);
+    try {
+      await broker.start();
+      const kafka = transport({
+        brokers: [broker.address],
+        topics: { numPartitions: 1, replicationFactor: 1 },
+        // kafkajs must not restart the consumer itself: nestream's own restart is under test.
+        consumer: { heartbeatInterval: 500, retry: { retries: 1, initialRetryTime: 100, restartOnFailure: async () => false } },
+        client: { retry: { retries: 1, initialRetryTime: 100 }, connectionTimeout: 1_000 },
+        restartDelayMs: 500,
+      });
+      const topic = unique('crash');
+      const handled = new Set<string>();
+      await kafka.subscribe(request(topic, unique('g'), async (d) => {
+        handled.add(d.message.body.toString());
+        await d.ack();
+      }));
+      await kafka.publish({ topic, body: text('before'), headers: {} });
+      await waitFor(() => handled.has('before'), 30_000, 'the message before the crash');
+      expect(kafka.health().status).toBe('up');
+
+      await broker.stop();
+      await waitFor(() => kafka.health().status === 'down', 60_000, 'the crashed consumer reported down');
+      expect(kafka.health().lastError).toMatch(/crashed|restart/);
+
+      await broker.start();
+      await waitFor(() => kafka.health().status === 'up', 90_000, 'the consumer restarted');
+      await kafka.publish({ topic, body: text('after'), headers: {} });
+      await waitFor(() => handled.has('after'), 60_000, 'a message after the restart');
+    } finally {
+      await Promise.allSettled(opened.splice(0).map((t) => t.close()));
+      await broker.destroy();
+    }
+  }, 240_000);
+});
+
 describe('KafkaTransport subscriptions of one group', () => {
   it('shares one consumer between topics of a group, keeps the others running when one closes, and matches patterns', async () => {
     const kafka = transport();
