@@ -1,7 +1,19 @@
 // Module
 export { NestreamModule, NestreamFeatureModule, type FeatureEntry } from './module/nestream.module.js';
 export { NESTREAM_OPTIONS } from './module/nestream.module-definition.js';
-export type { NestreamModuleOptions, RetryOptions, BackoffOptions, DeadLetterOptions, AckPolicy, IdempotencyOptions } from './module/nestream-options.js';
+export type {
+  NestreamModuleOptions,
+  RetryOptions,
+  BackoffOptions,
+  DeadLetterOptions,
+  AckPolicy,
+  IdempotencyOptions,
+  MetricsOptions,
+  MetricsRegistry,
+  TracingOptions,
+  TracerProviderLike,
+  LoggingOptions,
+} from './module/nestream-options.js';
 
 // Decorators
 export { Subscriber, type SubscriberOptions } from './decorators/subscriber.decorator.js';
@@ -42,6 +54,15 @@ export type { Transport, TransportCapabilities, TransportHealth, SubscribeReques
 export { MemoryTransport, type MemoryTransportOptions } from './transports/memory/memory.transport.js';
 export { TransportRegistry } from './transports/transport-registry.js';
 export { NestreamRegistrar } from './discovery/nestream.registrar.js';
+
+// Observability (metrics, tracing, health; the terminus indicator is in 'nestream/health')
+export { NestreamHealth, type NestreamHealthReport, type TransportHealthReport } from './observability/nestream-health.js';
+export { NestreamMetricsModule, type NestreamMetricsModuleOptions } from './observability/nestream-metrics.module.js';
+export { NestreamMetrics } from './observability/nestream-metrics.js';
+export { NESTREAM_TELEMETRY, NestreamTelemetry } from './observability/nestream-telemetry.js';
+export type { MessageOutcome } from './observability/message-outcome.js';
+export { MessagingAttributes } from './observability/messaging-attributes.js';
+export { redactUrl, redactSecrets, redactOptions } from './observability/redact.js';
 
 // HTTP
 export { CorrelationIdMiddleware, HTTP_CORRELATION_HEADER } from './http/correlation-id.middleware.js';

@@ -30,6 +30,12 @@ export class MessageContext {
   attempt: number;
   firstFailureAt?: Date;
   lastFailureAt?: Date;
+  /** Set when the chain finished the message without running it to success; telemetry reads it. */
+  disposition?: 'dead-lettered' | 'duplicate';
+  /** The error that sent the message to the dead letter (for spans and logs). */
+  deadLetterError?: unknown;
+  /** Retries scheduled for this delivery: in-process re-runs, or one native nack-with-delay. */
+  retries = 0;
   private readonly delivery: Delivery;
   private settlement?: 'ack' | 'nack' | 'reject';
   private metadataCache?: EventMetadata;
@@ -92,6 +98,10 @@ export class MessageContext {
   setAttempt(attempt: number): void {
     this.attempt = attempt;
     this.headers[Headers.attempt] = String(attempt);
+  }
+
+  recordRetry(): void {
+    this.retries++;
   }
 
   recordFailure(at = new Date()): void {

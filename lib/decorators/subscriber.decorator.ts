@@ -4,13 +4,30 @@ import { SUBSCRIBER_METADATA } from '../constants.js';
 import type { AckPolicy, DeadLetterOptions, RetryOptions } from '../module/nestream-options.js';
 import type { ContractClass } from './event-contract.decorator.js';
 
+export interface BatchOptions {
+  /** At most this many messages per call. Default 100. */
+  maxSize?: number;
+  /**
+   * How long a batch waits to fill up before it runs anyway, on transports that deliver one
+   * message at a time. Kafka hands over what one fetch of a partition brought. Default 50 ms.
+   */
+  maxWaitMs?: number;
+}
+
 export interface SubscriberOptions {
   /** Name of a configured transport. Default: the first one. */
   transport?: string;
   /** Consumer group / queue group / queue. Default `<serviceName>.<Class>.<method>`. */
   group?: string;
-  /** Deliveries handled at once. Default: the module's `concurrency` (10). */
+  /** Deliveries handled at once (batch mode: batches). Default: the module's `concurrency` (10); batches 1. */
   concurrency?: number;
+  /**
+   * The method receives an array of payloads (and `@Ctx()` an array of contexts, same order).
+   * Each message is decoded, validated and deduplicated on its own (a bad one is dead-lettered
+   * alone); the batch is retried in-process as one unit; when retries are spent every message
+   * of it is dead-lettered. `true` uses the defaults.
+   */
+  batch?: boolean | BatchOptions;
   retry?: RetryOptions | false;
   deadLetter?: DeadLetterOptions | boolean;
   /** Skip messages whose idempotency key was already processed by this handler. */

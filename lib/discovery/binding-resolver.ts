@@ -1,15 +1,17 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { ContractClass, ContractMetadata } from '../decorators/event-contract.decorator.js';
-import type { SubscriberMetadata } from '../decorators/subscriber.decorator.js';
+import type { BatchOptions, SubscriberMetadata } from '../decorators/subscriber.decorator.js';
 import { DEFAULT_BACKOFF } from '../interceptors/backoff.js';
 import type { DeadLetterOptions, NestreamModuleOptions, RetryOptions } from '../module/nestream-options.js';
 import type { TransportRegistry } from '../transports/transport-registry.js';
 import { contractOf } from './contract-of.js';
 import type { DiscoveredHandler } from './handler-explorer.js';
-import type { HandlerBinding, PublishTarget, ResolvedDeadLetter, ResolvedRetry } from './handler-binding.js';
+import type { HandlerBinding, PublishTarget, ResolvedBatch, ResolvedDeadLetter, ResolvedRetry } from './handler-binding.js';
 
 const DEFAULT_CONCURRENCY = 10;
 const DEFAULT_ATTEMPTS = 3;
+const DEFAULT_BATCH_CONCURRENCY = 1;
+const DEFAULT_BATCH: ResolvedBatch = { maxSize: 100, maxWaitMs: 50 };
 const ACK_POLICIES = ['after', 'before', 'manual'];
 
 /**
@@ -34,22 +36,26 @@ export class BindingResolver {
     const topic = contract?.name ?? (target as string);
     if (typeof topic !== 'string' || topic.length === 0) throw fail('@Subscriber needs a topic or an @EventContract class');
     const transport = this.transportName(id, options.transport);
-    const concurrency = options.concurrency ?? this.options.concurrency ?? DEFAULT_CONCURRENCY;
+    const batch = this.batch(id, options.batch);
+    const concurrency = options.concurrency ?? (batch ? DEFAULT_BATCH_CONCURRENCY : (this.options.concurrency ?? DEFAULT_CONCURRENCY));
     if (!Number.isInteger(concurrency) || concurrency < 1) throw fail(`concurrency must be a positive integer, got ${concurrency}`);
     if (options.group !== undefined && (typeof options.group !== 'string' || options.group.length === 0)) throw fail('group must be a non-empty string');
     const decode = options.decode ?? true;
     if (!decode && contract) throw fail('decode: false cannot be combined with an event contract (the contract needs the decoded payload)');
     const ack = options.ack ?? 'after';
     if (!ACK_POLICIES.includes(ack)) throw fail(`ack must be one of ${ACK_POLICIES.join(', ')}, got '${ack}'`);
+    const retry = this.retry(id, options.retry === undefined ? this.options.retry : options.retry);
+    if (batch && retry && retry.mode === 'native') throw fail("batch handlers retry in-process; retry.mode 'native' cannot be combined with batch");
     return {
       id,
       topic,
       transport,
       group: options.group ?? `${this.options.serviceName}.${handler.className}.${handler.methodName}`,
       concurrency,
+      batch,
       contract,
       decode,
-      retry: this.retry(id, options.retry === undefined ? this.options.retry : options.retry),
+      retry,
       deadLetter: this.deadLetter(id, topic, transport, options.deadLetter ?? this.options.deadLetter ?? true),
       idempotent: options.idempotent ?? this.options.idempotency?.enabled ?? false,
       ack,
@@ -87,6 +93,16 @@ export class BindingResolver {
     }
     if (backoff.jitter > 1) throw new ConfigurationError(`${id}: retry.backoff.jitter is a fraction between 0 and 1`);
     return { attempts, backoff, mode: retry?.mode ?? 'auto' };
+  }
+
+  private batch(id: string, option: boolean | BatchOptions | undefined): ResolvedBatch | false {
+    if (option === undefined || option === false) return false;
+    const batch = { ...DEFAULT_BATCH, ...(option === true ? {} : option) };
+    if (!Number.isInteger(batch.maxSize) || batch.maxSize < 1) throw new ConfigurationError(`${id}: batch.maxSize must be a positive integer, got ${batch.maxSize}`);
+    if (typeof batch.maxWaitMs !== 'number' || !Number.isFinite(batch.maxWaitMs) || batch.maxWaitMs < 0) {
+      throw new ConfigurationError(`${id}: batch.maxWaitMs must be a number ≥ 0, got ${batch.maxWaitMs}`);
+    }
+    return batch;
   }
 
   private deadLetter(id: string, topic: string, transport: string, option: DeadLetterOptions | boolean): ResolvedDeadLetter | false {

@@ -14,6 +14,11 @@ export interface ResolvedDeadLetter {
   readonly transport: string;
 }
 
+export interface ResolvedBatch {
+  readonly maxSize: number;
+  readonly maxWaitMs: number;
+}
+
 export interface PublishTarget {
   readonly topic: string;
   readonly transport: string;
@@ -27,7 +32,9 @@ export interface HandlerBinding {
   readonly topic: string;
   readonly transport: string;
   readonly group: string;
+  /** Deliveries in flight; in batch mode, batches in flight. */
   readonly concurrency: number;
+  readonly batch: ResolvedBatch | false;
   readonly contract?: ContractMetadata;
   /** False: the payload is the raw body (no decoding, no validation). */
   readonly decode: boolean;

@@ -6,7 +6,7 @@ const ROUTE_ARGS_METADATA = '__routeArguments__';
 const RPC_PAYLOAD = 3;
 const RPC_CONTEXT = 6;
 
-/** Maps @Payload() to the decoded payload (or one property of it) and @Ctx() to the MessageContext. */
+/** Maps @Payload() to the decoded payload (or one property of it) and @Ctx() to the MessageContext (a batch: the array of them). */
 class MessageParamsFactory implements ParamsFactory {
   exchangeKeyForValue(type: number, data: unknown, args: [unknown, MessageContext]): unknown {
     if (type === RPC_PAYLOAD) {
@@ -18,7 +18,8 @@ class MessageParamsFactory implements ParamsFactory {
   }
 }
 
-export type HandlerInvocation = (payload: unknown, ctx: MessageContext) => Promise<unknown>;
+/** `ctx` is one MessageContext, or for a batch handler the contexts of its messages. */
+export type HandlerInvocation = (payload: unknown, ctx: MessageContext | readonly MessageContext[]) => Promise<unknown>;
 
 /**
  * Wraps a handler method with Nest's external context, so the app's guards, interceptors,

@@ -4,7 +4,10 @@ import type { MessageContext } from '../core/message-context.js';
 export interface HandlerCall {
   readonly handler: string;
   readonly payload: unknown;
+  /** The message's context; for a batch handler, the batch's first message. */
   readonly ctx: MessageContext;
+  /** Batch handlers: every message's context, in the order of the payload array. */
+  readonly contexts?: readonly MessageContext[];
   readonly result?: unknown;
   readonly error?: unknown;
 }

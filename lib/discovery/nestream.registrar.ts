@@ -12,11 +12,13 @@ import { PublishPipeline } from '../publishing/publish-pipeline.js';
 import { TransportRegistry } from '../transports/transport-registry.js';
 import type { Subscription } from '../transports/transport.js';
 import { BindingResolver } from './binding-resolver.js';
+import { gatherBatches } from './batch-gatherer.js';
 import { ConsumeChainFactory } from './consume-chain.factory.js';
 import type { HandlerBinding } from './handler-binding.js';
 import { HandlerExplorer, type DiscoveredHandler } from './handler-explorer.js';
 import { createHandlerInvocation } from './handler-invoker.js';
 import { NESTREAM_HANDLER_OBSERVERS, type HandlerObserver } from './handler-observer.js';
+import { NESTREAM_TELEMETRY, type NestreamTelemetry } from '../observability/nestream-telemetry.js';
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -29,6 +31,8 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
   private readonly logger = new NestreamLogger('Nestream');
   private resolved: { handler: DiscoveredHandler; binding: HandlerBinding }[] = [];
   private readonly subscriptions: Subscription[] = [];
+  /** Handlers subscribed per transport name, for health reports. */
+  private readonly subscribedHandlers = new Map<string, number>();
   private readonly readiness: Promise<void>;
   private markReady!: (error?: unknown) => void;
 
@@ -41,6 +45,7 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
     @Inject(NESTREAM_OPTIONS) private readonly options: NestreamModuleOptions,
     @Inject(NESTREAM_IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
     @Inject(NESTREAM_HANDLER_OBSERVERS) private readonly observers: HandlerObserver[],
+    @Inject(NESTREAM_TELEMETRY) private readonly telemetry: NestreamTelemetry,
   ) {
     this.readiness = new Promise((resolve, reject) => {
       this.markReady = (error) => (error ? reject(error) : resolve());
@@ -67,7 +72,7 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
 
   async onApplicationBootstrap(): Promise<void> {
     try {
-      const chains = new ConsumeChainFactory(this.options, this.pipeline, this.bus, this.idempotencyStore, this.observers);
+      const chains = new ConsumeChainFactory(this.options, this.pipeline, this.bus, this.idempotencyStore, this.observers, this.telemetry);
       // In parallel: a broker that rebalances per subscription (Kafka) then joins once per group.
       const results = await Promise.allSettled(this.resolved.map(({ handler, binding }) => this.bind(chains, handler, binding)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -81,18 +86,28 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
 
   private async bind(chains: ConsumeChainFactory, handler: DiscoveredHandler, binding: HandlerBinding): Promise<void> {
     const transport = await this.registry.connected(binding.transport);
-    const chain = chains.build(binding, transport, createHandlerInvocation(this.contextCreator, handler.instance, handler.methodName));
+    const invoke = createHandlerInvocation(this.contextCreator, handler.instance, handler.methodName);
     const init = { transport: binding.transport, group: binding.group, handler: binding.id };
-    const createContext = transport.createContext?.bind(transport) ?? ((i: MessageContextInit) => new MessageContext(i));
-    const subscription = await transport.subscribe({
-      topic: binding.topic,
-      group: binding.group,
-      concurrency: binding.concurrency,
-      options: binding.transportOptions,
-      handler: async (delivery: Delivery) => void (await chain(createContext({ ...init, delivery }))),
-    });
+    const create = transport.createContext?.bind(transport) ?? ((i: MessageContextInit) => new MessageContext(i));
+    const createContext = (delivery: Delivery) => create({ ...init, delivery });
+    const request = { topic: binding.topic, group: binding.group, concurrency: binding.concurrency, options: binding.transportOptions };
+    let subscription: Subscription;
+    if (binding.batch) {
+      const batchRequest = { ...request, ...binding.batch, handler: chains.buildBatch(binding, invoke, createContext) };
+      subscription = await (transport.subscribeBatch ? transport.subscribeBatch(batchRequest) : transport.subscribe(gatherBatches(batchRequest)));
+    } else {
+      const chain = chains.build(binding, transport, invoke);
+      subscription = await transport.subscribe({ ...request, handler: async (delivery: Delivery) => void (await chain(createContext(delivery))) });
+    }
     this.subscriptions.push(subscription);
-    this.logger.debug(`${binding.id} subscribed to ${binding.topic} on ${binding.transport} (group ${binding.group})`);
+    this.subscribedHandlers.set(binding.transport, (this.subscribedHandlers.get(binding.transport) ?? 0) + 1);
+    const mode = binding.batch ? `batches of up to ${binding.batch.maxSize}` : 'one message at a time';
+    this.logger.debug(`${binding.id} subscribed to ${binding.topic} on ${binding.transport} (group ${binding.group}, ${mode})`);
+  }
+
+  /** How many handlers are subscribed on the transport (0 before bootstrap subscribed them). */
+  handlersOn(transport: string): number {
+    return this.subscribedHandlers.get(transport) ?? 0;
   }
 
   /** Resolves once every handler is subscribed. */

@@ -48,7 +48,12 @@ export class DeadLetterInterceptor implements MessageInterceptor {
         throw new NackMessage({ delayMs: REDELIVER_AFTER_FAILED_DLQ_MS }, 'dead-letter publish failed', { cause: publishError });
       }
       const err = error as Error;
-      this.logger.error(`${ctx.handler} dead-lettered a message of ${ctx.topic} to ${this.destination.topic} after ${ctx.attempt} attempt(s): ${err?.message}`);
+      ctx.disposition = 'dead-lettered';
+      ctx.deadLetterError = error;
+      this.logger.error(
+        `${ctx.handler} dead-lettered message ${ctx.event.id ?? '-'} (${ctx.event.type ?? ctx.topic}) of ${ctx.topic} to ${this.destination.topic} after ${ctx.attempt} attempt(s): ${err?.name}: ${err?.message}`,
+        err?.stack,
+      );
       return undefined;
     }
   }

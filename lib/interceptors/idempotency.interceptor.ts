@@ -37,6 +37,7 @@ export class IdempotencyInterceptor implements MessageInterceptor {
   private async process(ctx: MessageContext, next: ConsumeNext, scoped: string, previous?: Promise<unknown>): Promise<unknown> {
     if (previous) await previous.catch(() => undefined);
     if (await this.store.has(scoped)) {
+      ctx.disposition = 'duplicate';
       this.logger.debug(`${ctx.handler} skipped duplicate ${scoped} on ${ctx.topic}`);
       return undefined;
     }

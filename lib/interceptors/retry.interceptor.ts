@@ -11,6 +11,18 @@ const KEEP_ALIVE_MS = 5_000;
 /** The global timer (not timers/promises), so fake timers in users' tests control retries too. */
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What the retry loop needs of the unit it runs again; a MessageContext is one. */
+export interface RetryTarget {
+  readonly handler: string;
+  readonly topic: string;
+  readonly attempt: number;
+  setAttempt(attempt: number): void;
+  recordFailure(): void;
+  /** Counts a scheduled retry (for metrics); a MessageContext has it. */
+  recordRetry?(): void;
+  touch(): Promise<void>;
+}
+
 /**
  * Runs the handler again after retryable failures, `attempts` runs in all, waiting per the
  * backoff schedule. In-process it waits while holding the message (touching it so the broker
@@ -39,23 +51,30 @@ export class RetryInterceptor implements MessageInterceptor {
       ctx.recordFailure();
       if (ctx.attempt >= this.retry.attempts) throw error;
       const delayMs = backoffDelay(ctx.attempt, this.retry.backoff);
+      ctx.recordRetry();
       this.warn(ctx, error, delayMs);
       throw new NackMessage({ delayMs }, `retry ${ctx.attempt + 1}/${this.retry.attempts} in ${delayMs} ms`, { cause: error });
     }
   }
 
-  private async inProcess(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
+  private inProcess(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
+    return this.runInProcess(ctx, () => next(ctx));
+  }
+
+  /** The in-process loop, for anything that runs as one unit: a message, or a whole batch. */
+  async runInProcess(target: RetryTarget, run: () => Promise<unknown>): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
-      ctx.setAttempt(attempt);
+      target.setAttempt(attempt);
       try {
-        return await next(ctx);
+        return await run();
       } catch (error) {
         if (!this.isRetryable(error)) throw error;
-        ctx.recordFailure();
+        target.recordFailure();
         if (attempt >= this.retry.attempts) throw error;
         const delayMs = backoffDelay(attempt, this.retry.backoff);
-        this.warn(ctx, error, delayMs);
-        await this.wait(ctx, delayMs);
+        target.recordRetry?.();
+        this.warn(target, error, delayMs);
+        await this.wait(target, delayMs);
       }
     }
   }
@@ -65,16 +84,16 @@ export class RetryInterceptor implements MessageInterceptor {
     return !this.nonRetryable.some((type) => error instanceof type);
   }
 
-  private async wait(ctx: MessageContext, delayMs: number): Promise<void> {
+  private async wait(target: RetryTarget, delayMs: number): Promise<void> {
     for (let left = delayMs; left > 0; left -= KEEP_ALIVE_MS) {
       await sleep(Math.min(left, KEEP_ALIVE_MS));
-      if (left > KEEP_ALIVE_MS) await ctx.touch();
+      if (left > KEEP_ALIVE_MS) await target.touch();
     }
   }
 
-  private warn(ctx: MessageContext, error: unknown, delayMs: number): void {
+  private warn(target: RetryTarget, error: unknown, delayMs: number): void {
     this.logger.warn(
-      `${ctx.handler} failed on ${ctx.topic} (attempt ${ctx.attempt}/${this.retry.attempts}): ${(error as Error)?.message}; retrying in ${delayMs} ms`,
+      `${target.handler} failed on ${target.topic} (attempt ${target.attempt}/${this.retry.attempts}): ${(error as Error)?.message}; retrying in ${delayMs} ms`,
     );
   }
 }

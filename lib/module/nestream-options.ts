@@ -45,6 +45,46 @@ export interface IdempotencyOptions {
   ttlMs?: number;
 }
 
+/**
+ * A prom-client `Registry` (described by the members nestream uses, so the options type does
+ * not need prom-client installed).
+ */
+export interface MetricsRegistry {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+  getSingleMetric(name: string): unknown;
+}
+
+export interface MetricsOptions {
+  /** Where the metrics are registered. Default: prom-client's global `register`. */
+  registry?: MetricsRegistry;
+  /** Prefix of every metric name. Default `nestream_`. */
+  prefix?: string;
+  /** Histogram buckets of the duration metrics, in seconds. Default 1 ms … 10 s. */
+  durationBuckets?: number[];
+}
+
+/** An OpenTelemetry `TracerProvider` (structurally, so the options type needs no OpenTelemetry package). */
+export interface TracerProviderLike {
+  getTracer(name: string, version?: string): unknown;
+}
+
+export interface TracingOptions {
+  /** Default: the global provider (`trace.getTracerProvider()`), the one the OpenTelemetry SDK registers. */
+  tracerProvider?: TracerProviderLike;
+}
+
+export interface LoggingOptions {
+  /**
+   * One debug line when a message is received and one when it is handled (ids, topic,
+   * transport, attempt, outcome, duration). 'auto' (default): when the app's logger has the
+   * debug level on at bootstrap. Lines are never built while debug is off.
+   */
+  messages?: boolean | 'auto';
+  /** Add the payload to those lines (at most 1 KiB). Default false: payloads may hold personal data. */
+  payloads?: boolean;
+}
+
 export interface NestreamModuleOptions {
   /** Stamped as `x-source` on everything this service publishes; part of default group names. */
   serviceName: string;
@@ -64,4 +104,10 @@ export interface NestreamModuleOptions {
   maxBodyBytes?: number;
   /** How long shutdown waits for in-flight handlers before closing transports. Default 10 s. */
   shutdownTimeoutMs?: number;
+  /** Prometheus metrics through prom-client (an optional peer). `true`: global registry, `nestream_` prefix. Default off. */
+  metrics?: MetricsOptions | boolean;
+  /** OpenTelemetry spans and W3C trace context in headers, through `@opentelemetry/api` (an optional peer). Default off. */
+  tracing?: TracingOptions | boolean;
+  /** Per-message debug lines. */
+  logging?: LoggingOptions;
 }

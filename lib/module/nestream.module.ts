@@ -8,6 +8,8 @@ import { NestreamRegistrar } from '../discovery/nestream.registrar.js';
 import { MemoryIdempotencyStore } from '../interceptors/memory-idempotency-store.js';
 import { EventPublisher } from '../publishing/event-publisher.js';
 import { MessageBus, type PublishOptions } from '../publishing/message-bus.js';
+import { NestreamHealth } from '../observability/nestream-health.js';
+import { NESTREAM_TELEMETRY, NestreamTelemetry } from '../observability/nestream-telemetry.js';
 import { PublishPipeline } from '../publishing/publish-pipeline.js';
 import { getPublisherToken } from '../publishing/publisher-token.js';
 import { TransportRegistry } from '../transports/transport-registry.js';
@@ -40,8 +42,15 @@ export class NestreamFeatureModule {}
       inject: [NESTREAM_OPTIONS],
     },
     { provide: NESTREAM_HANDLER_OBSERVERS, useValue: [] },
+    {
+      // Async: optional peers (prom-client, @opentelemetry/api) are imported only when turned on.
+      provide: NESTREAM_TELEMETRY,
+      useFactory: (options: NestreamModuleOptions, registry: TransportRegistry) => NestreamTelemetry.create(options, registry),
+      inject: [NESTREAM_OPTIONS, TransportRegistry],
+    },
+    NestreamHealth,
   ],
-  exports: [MessageBus, TransportRegistry, NestreamRegistrar],
+  exports: [MessageBus, TransportRegistry, NestreamRegistrar, NestreamHealth, NESTREAM_TELEMETRY],
 })
 export class NestreamModule extends ConfigurableNestreamModule {
   /** Typed publishers for these contracts (or topics), injectable with `@InjectPublisher(X)`. */

@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../core/message.js';
 import { CorrelationInterceptor } from '../interceptors/correlation.interceptor.js';
 import { NESTREAM_OPTIONS } from '../module/nestream.module-definition.js';
 import type { NestreamModuleOptions } from '../module/nestream-options.js';
+import { NESTREAM_TELEMETRY, type NestreamTelemetry } from '../observability/nestream-telemetry.js';
 import { TransportRegistry } from '../transports/transport-registry.js';
 
 /**
@@ -17,8 +18,10 @@ export class PublishPipeline {
   constructor(
     private readonly registry: TransportRegistry,
     @Inject(NESTREAM_OPTIONS) options: NestreamModuleOptions,
+    @Inject(NESTREAM_TELEMETRY) telemetry: NestreamTelemetry,
   ) {
-    this.chain = composePublish([new CorrelationInterceptor(), ...(options.interceptors ?? [])], async (message, info) => {
+    const interceptors = [new CorrelationInterceptor(), ...telemetry.publish(), ...(options.interceptors ?? [])];
+    this.chain = composePublish(interceptors, async (message, info) => {
       const transport = await this.registry.connected(info.transport);
       await transport.publish(message);
     });

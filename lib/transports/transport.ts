@@ -32,6 +32,19 @@ export interface SubscribeRequest {
   readonly handler: DeliveryHandler;
 }
 
+export type BatchDeliveryHandler = (deliveries: readonly Delivery[]) => Promise<void>;
+
+/** A subscription whose handler takes several deliveries at once; it settles each of them. */
+export interface BatchSubscribeRequest extends Omit<SubscribeRequest, 'handler' | 'concurrency'> {
+  /** At most this many deliveries per call. */
+  readonly maxSize: number;
+  /** How long a transport that gathers deliveries one by one waits to fill a batch. */
+  readonly maxWaitMs: number;
+  /** Batches of this subscription in flight at once. */
+  readonly concurrency: number;
+  readonly handler: BatchDeliveryHandler;
+}
+
 export interface Subscription {
   /** Stop taking new messages, then resolve once every in-flight delivery has been settled. */
   close(): Promise<void>;
@@ -55,6 +68,11 @@ export interface Transport {
   /** Idempotent; concurrent callers share one attempt. */
   connect(): Promise<void>;
   subscribe(request: SubscribeRequest): Promise<Subscription>;
+  /**
+   * Hands batches the broker fetched together (Kafka: a partition's fetch). Transports without
+   * it get batches gathered from `subscribe()` deliveries by nestream (see BatchGatherer).
+   */
+  subscribeBatch?(request: BatchSubscribeRequest): Promise<Subscription>;
   /** Resolves once the broker has accepted the message; rejects (never resolves) if it did not. */
   publish(message: OutboundMessage): Promise<void>;
   /** Drains subscriptions still open, then disconnects. Idempotent. */

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe } from '@jest/globals';
+import { batchCases } from './batch.cases.js';
 import { deliveryCases } from './delivery.cases.js';
 import { failureCases } from './failure.cases.js';
 import { CaseApps } from './harness.js';
 import { lifecycleCases } from './lifecycle.cases.js';
+import { observabilityCases } from './observability.cases.js';
 import { loadTargets } from './targets.js';
 
 /**
@@ -21,5 +23,7 @@ for (const target of targets) {
     deliveryCases(target, apps);
     failureCases(target, apps);
     lifecycleCases(target, apps);
+    observabilityCases(target, apps);
+    batchCases(target, apps);
   });
 }

@@ -4,13 +4,13 @@ import { DeadLetterHeaders, Headers, MessageBus, NonRetryableError, Subscriber, 
 import { CaseApps, FaultyPublishTransport, itIf, sleep, topicFor, until } from './harness.js';
 import type { ConformanceTarget } from './target.js';
 
-interface DeadLetter {
+export interface DeadLetter {
   headers: Record<string, string>;
   body: Buffer;
 }
 
 /** A handler class that records what arrives on `<topic>.dlq`. */
-function deadLetterReader(topic: string, into: DeadLetter[], opts: Record<string, unknown>) {
+export function deadLetterReader(topic: string, into: DeadLetter[], opts: Record<string, unknown>) {
   @Controller()
   class DeadLetterReader {
     @Subscriber(`${topic}.dlq`, { transport: 't', retry: false, deadLetter: false, decode: false, transportOptions: opts })

@@ -40,18 +40,52 @@ describe('sample app', () => {
     const [notified] = broker.calls('NotificationHandlers.onOnboardingStarted');
     expect(notified!.ctx.correlationId).toBe('corr-e2e-1');
     expect(notified!.ctx.transport).toBe('events');
+
+    // The batch handler got the same event, in an array, with its context beside it.
+    const [stats] = broker.calls('SignupStatsHandlers.onSignups');
+    expect(stats!.payload).toEqual([{ userId: response.body.userId, email: 'ada@example.com', username: 'ada' }]);
+    expect(stats!.contexts!.map((c) => c.correlationId)).toEqual(['corr-e2e-1']);
   });
 
   it('POST /users/raw with an invalid email ends on user.created.dlq with its validation errors', async () => {
     broker.reset();
     await request(app.getHttpServer()).post('/users/raw').send({ userId: 99, email: 'not-an-email', username: 'bob' }).expect(202);
     await broker.settled();
-    const [dead] = broker.published('user.created.dlq', 'main');
-    expect(dead!.payload).toEqual({ userId: 99, email: 'not-an-email', username: 'bob' });
-    expect(dead!.message.headers[DeadLetterHeaders.reason]).toBe('validation-failed');
-    expect(dead!.message.headers[DeadLetterHeaders.validationErrors]).toContain('email');
-    expect(broker.calls('OnboardingHandlers.onDeadLetter')).toHaveLength(1);
+    // Each subscriber of user.created dead-letters it on its own: the onboarding handler and the batch handler.
+    const dead = broker.published('user.created.dlq', 'main');
+    expect(dead.map((d) => d.message.headers[DeadLetterHeaders.handler]).sort()).toEqual(['OnboardingHandlers.onUserCreated', 'SignupStatsHandlers.onSignups']);
+    for (const letter of dead) {
+      expect(letter.payload).toEqual({ userId: 99, email: 'not-an-email', username: 'bob' });
+      expect(letter.message.headers[DeadLetterHeaders.reason]).toBe('validation-failed');
+      expect(letter.message.headers[DeadLetterHeaders.validationErrors]).toContain('email');
+    }
+    expect(broker.calls('OnboardingHandlers.onDeadLetter')).toHaveLength(2);
     expect(broker.calls('OnboardingHandlers.onUserCreated')).toHaveLength(0);
+    expect(broker.calls('SignupStatsHandlers.onSignups')).toHaveLength(0);
+  });
+
+  it('GET /metrics shows what POST /users consumed and published, on both transports', async () => {
+    await request(app.getHttpServer()).post('/users').send({ email: 'grace@example.com', username: 'grace' }).expect(201);
+    await broker.settled();
+    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const series = (name: string, labels: string) => new RegExp(`^${name}\\{${labels.replace(/[.]/g, '\\.')}\\} [1-9]\\d*$`, 'm');
+    expect(metrics.text).toMatch(series('nestream_messages_published_total', 'transport="main",topic="user.created",outcome="published"'));
+    expect(metrics.text).toMatch(series('nestream_messages_published_total', 'transport="events",topic="onboarding.started",outcome="published"'));
+    expect(metrics.text).toMatch(
+      series('nestream_messages_consumed_total', 'transport="main",topic="user.created",handler="OnboardingHandlers.onUserCreated",outcome="acked"'),
+    );
+    expect(metrics.text).toMatch(
+      series('nestream_messages_consumed_total', 'transport="events",topic="onboarding.started",handler="NotificationHandlers.onOnboardingStarted",outcome="acked"'),
+    );
+  });
+
+  it('GET /health reports every transport up', async () => {
+    const health = await request(app.getHttpServer()).get('/health').expect(200);
+    expect(health.body.status).toBe('ok');
+    expect(health.body.info.nestream.status).toBe('up');
+    expect(Object.keys(health.body.info.nestream.transports)).toEqual(['main', 'events']);
+    for (const transport of Object.values(health.body.info.nestream.transports)) expect(transport).toMatchObject({ status: 'up' });
   });
 
   it('rejects an invalid POST /users before anything is published', async () => {

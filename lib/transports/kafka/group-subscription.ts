@@ -1,22 +1,30 @@
-import type { DeliveryHandler, SubscribeRequest } from '../transport.js';
+import type { BatchDeliveryHandler, BatchSubscribeRequest, DeliveryHandler, SubscribeRequest } from '../transport.js';
 import type { KafkaSubscribeOptions } from './kafka.options.js';
 import { SlotPool } from './slot-pool.js';
 
-/** One `subscribe()` call inside a group's consumer: what it matches and its in-flight slots. */
+/** How a subscription takes its messages: one at a time, or a fetched partition's messages in chunks. */
+export type SubscriptionHandler =
+  | { readonly kind: 'single'; readonly handle: DeliveryHandler }
+  | { readonly kind: 'batch'; readonly handle: BatchDeliveryHandler; readonly maxSize: number };
+
+/**
+ * One `subscribe()` call inside a group's consumer: what it matches and its in-flight slots
+ * (deliveries, or batches in batch mode).
+ */
 export class GroupSubscription {
   readonly topic: string | RegExp;
   readonly fromBeginning: boolean;
   readonly perKeyConcurrency: boolean;
-  readonly handler: DeliveryHandler;
+  readonly handler: SubscriptionHandler;
   readonly slots: SlotPool;
   closed = false;
 
-  constructor(request: SubscribeRequest) {
+  constructor(request: SubscribeRequest | BatchSubscribeRequest) {
     const options = request.options as KafkaSubscribeOptions;
     this.topic = parseTopic(request.topic, options.pattern === true);
     this.fromBeginning = options.fromBeginning === true;
     this.perKeyConcurrency = options.perKeyConcurrency === true;
-    this.handler = request.handler;
+    this.handler = 'maxSize' in request ? { kind: 'batch', handle: request.handler, maxSize: request.maxSize } : { kind: 'single', handle: request.handler };
     this.slots = new SlotPool(Math.max(1, request.concurrency));
   }
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Admin, Kafka, KafkaConfig, Message, Producer } from 'kafkajs';
 import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContextInit } from '../../core/message-context.js';
-import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../transport.js';
+import type { BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../transport.js';
 import { GroupSubscription } from './group-subscription.js';
 import { KafkaContext } from './kafka.context.js';
 import { KafkaGroupConsumer } from './kafka-group-consumer.js';
@@ -47,7 +47,16 @@ export class KafkaTransport implements Transport {
     await this.connected();
   }
 
-  async subscribe(request: SubscribeRequest): Promise<Subscription> {
+  subscribe(request: SubscribeRequest): Promise<Subscription> {
+    return this.join(request);
+  }
+
+  /** Batch handlers get a fetched partition's messages, in chunks of at most `maxSize`, in offset order. */
+  subscribeBatch(request: BatchSubscribeRequest): Promise<Subscription> {
+    return this.join(request);
+  }
+
+  private async join(request: SubscribeRequest | BatchSubscribeRequest): Promise<Subscription> {
     this.assertOpen(`subscribe to ${request.topic}`);
     const { kafka, topics } = await this.connected();
     const subscription = new GroupSubscription(request);

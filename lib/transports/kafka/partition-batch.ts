@@ -1,6 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { GroupSubscription } from './group-subscription.js';
-import { createKafkaDelivery, type Settlement } from './kafka-delivery.js';
+import { deliverChunk, deliverOne } from './kafka-dispatch.js';
 import type { KafkaRawMessage } from './kafka.context.js';
 import { PartitionOffsetTracker } from './offset-tracker.js';
 
@@ -21,7 +21,7 @@ export interface BatchHost {
 
 /**
  * Handles one fetched batch of one partition. By default one message at a time, in offset
- * order; with `perKeyConcurrency` messages of different keys overlap and each key stays in
+ * order; batch subscriptions get it in chunks of at most `maxSize`, one chunk at a time; with `perKeyConcurrency` messages of different keys overlap and each key stays in
  * order. A nack holds the message and runs it again in place (later messages of the
  * partition, or of the key, wait), so order survives retries. When the group stops or
  * rebalances, no new message starts; in-flight ones finish, and only positions settled
@@ -53,7 +53,7 @@ export async function handleBatch(payload: EachBatchPayload, host: BatchHost, ep
         subscription.slots.release();
         return false;
       }
-      const outcome = await deliver(subscription, raw, attempt);
+      const outcome = await deliverOne(subscription, raw, attempt);
       if (outcome.kind === 'done') {
         settled(message.offset);
         return true;
@@ -63,9 +63,41 @@ export async function handleBatch(payload: EachBatchPayload, host: BatchHost, ep
     }
   };
 
+  /** Batch mode: runs a chunk until every message of it is done; nacked ones run again, in place. */
+  const runChunk = async (messages: readonly KafkaMessage[]): Promise<boolean> => {
+    let pending = messages;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const subscription = host.accepting(epoch) ? host.route(topic) : undefined;
+      if (!subscription) return false;
+      await subscription.slots.acquire();
+      if (subscription.closed || !host.accepting(epoch)) {
+        subscription.slots.release();
+        return false;
+      }
+      const raws = pending.map((message): KafkaRawMessage => ({ topic, partition, message, heartbeat }));
+      const outcomes = await deliverChunk(subscription, raws, attempt);
+      const again: KafkaMessage[] = [];
+      let delayMs = 0;
+      outcomes.forEach((outcome, i) => {
+        if (outcome.kind === 'done') return settled(pending[i]!.offset);
+        again.push(pending[i]!);
+        delayMs = Math.max(delayMs, outcome.delayMs);
+      });
+      pending = again;
+      if (pending.length > 0) await host.sleep(delayMs);
+    }
+    return true;
+  };
+
   try {
-    const perKey = host.route(topic)?.perKeyConcurrency === true;
-    if (!perKey) {
+    const routed = host.route(topic);
+    const perKey = routed?.perKeyConcurrency === true;
+    if (routed?.handler.kind === 'batch') {
+      const { maxSize } = routed.handler;
+      for (let start = 0; start < batch.messages.length; start += maxSize) {
+        if (!(await runChunk(batch.messages.slice(start, start + maxSize)))) break;
+      }
+    } else if (!perKey) {
       for (const message of batch.messages) if (!(await run(message))) break;
     } else {
       const lastOfKey = new Map<string, Promise<boolean>>();
@@ -83,26 +115,4 @@ export async function handleBatch(payload: EachBatchPayload, host: BatchHost, ep
     clearInterval(keepAlive);
     await host.flush();
   }
-}
-
-/** Hands one delivery to the subscription's handler; resolves with how the pipeline settled it. */
-function deliver(subscription: GroupSubscription, raw: KafkaRawMessage, attempt: number): Promise<Settlement> {
-  return new Promise<Settlement>((resolve) => {
-    const delivery = createKafkaDelivery({
-      raw,
-      attempt,
-      onSettle: (settlement) => {
-        subscription.slots.release();
-        resolve(settlement);
-      },
-    });
-    // The pipeline settles every delivery, possibly after its handler returned. A handler that
-    // throws must neither crash the consumer nor lose the message: unsettled, it counts as a nack.
-    const failed = (): void => void (delivery.settled || delivery.nack());
-    try {
-      subscription.handler(delivery).catch(failed);
-    } catch {
-      failed();
-    }
-  });
 }

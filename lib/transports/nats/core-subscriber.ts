@@ -27,6 +27,8 @@ export class CoreSubscriber implements Subscription {
   private dropped = 0;
   private lastDropReport = 0;
   private closing?: Promise<void>;
+  /** Set when the server ended the subscription (e.g. a permissions violation): health reports down. */
+  failure?: string;
   private onIdle?: () => void;
 
   constructor(
@@ -46,7 +48,7 @@ export class CoreSubscriber implements Subscription {
     this.subscription = this.holder.nc.subscribe(this.request.topic, {
       queue,
       callback: (error, msg) => {
-        if (error) this.logger.error(this.holder.recordError(error, `subscription ${this.request.topic}`).message);
+        if (error) this.logger.error((this.failure = this.holder.recordError(error, `subscription ${this.request.topic}`).message));
         else this.receive(msg);
       },
     });

@@ -29,7 +29,7 @@ export class NatsConnectionHolder {
     this.connecting ??= this.open().catch((error: unknown) => {
       this.connecting = undefined;
       this.state = 'idle';
-      throw this.recordError(error, 'connect failed');
+      throw this.recordError(error, `connect to ${[this.options.servers].flat().join(', ')} failed`);
     });
     return this.connecting;
   }

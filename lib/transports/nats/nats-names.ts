@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { redactSecrets } from '../../observability/redact.js';
 
 /** Characters NATS forbids in stream and consumer names. */
 const forbidden = /[.*>\s/\\]/g;
@@ -33,7 +34,7 @@ export function subjectCovers(pattern: string, subject: string): boolean {
   return p.length === s.length;
 }
 
-/** Replace the password of `nats://user:pass@host` forms before anything is logged. */
+/** Replace the password of `nats://user:pass@host` forms (and `pass=…` pairs) before anything is logged. */
 export function redactCredentials(text: string): string {
-  return text.replace(/(\/\/[^:/@\s]+):[^@/\s]+@/g, '$1:***@');
+  return redactSecrets(text);
 }

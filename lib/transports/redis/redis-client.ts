@@ -1,5 +1,6 @@
 import type { RedisOptions } from 'ioredis';
 import type { RedisConnectionOptions } from './redis.options.js';
+import { redactUrl } from '../../observability/redact.js';
 
 export type RedisArg = string | Buffer | number;
 
@@ -71,11 +72,6 @@ export class RedisClientFactory {
     if (url) return redactUrl(url);
     return `redis://${redis?.host ?? '127.0.0.1'}:${redis?.port ?? 6379}`;
   }
-}
-
-/** `redis://user:secret@host` → `redis://user:***@host`. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
 }
 
 /** Connects, or disconnects and rethrows so ioredis stops retrying in the background. */

@@ -1,0 +1,55 @@
+import { Logger } from '@nestjs/common';
+import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
+import type { MessageContext } from '../core/message-context.js';
+import { outcomeOf, type MessageOutcome } from './message-outcome.js';
+
+const PAYLOAD_LOG_LIMIT = 1024;
+
+/**
+ * A debug line when a message is received and one when it is handled, through Nest's Logger
+ * (so pino / winston adapters get them): event type and id, correlation id, topic, transport,
+ * handler, attempt, and then outcome and duration. No payload unless asked for. Sits right
+ * inside correlation, so the correlation id is known (a new one when the message had none).
+ * Retries (warn) and dead letters (error) are logged where they happen.
+ */
+export class MessageLoggingInterceptor implements MessageInterceptor {
+  private readonly logger = new Logger('Nestream');
+
+  constructor(private readonly payloads: boolean) {}
+
+  async intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
+    // Checked per message, so a level raised at runtime silences the lines at once, unbuilt.
+    if (!Logger.isLevelEnabled('debug')) return next(ctx);
+    const startedAt = performance.now();
+    this.logger.debug(`received ${this.describe(ctx)}${this.payloads ? ` payload=${payloadText(ctx)}` : ''}`);
+    try {
+      const result = await next(ctx);
+      this.handled(ctx, outcomeOf(ctx), startedAt);
+      return result;
+    } catch (error) {
+      this.handled(ctx, outcomeOf(ctx, error, true), startedAt);
+      throw error;
+    }
+  }
+
+  private handled(ctx: MessageContext, outcome: MessageOutcome, startedAt: number): void {
+    const ms = (performance.now() - startedAt).toFixed(1);
+    this.logger.debug(`handled ${this.describe(ctx)} outcome=${outcome} duration_ms=${ms}`);
+  }
+
+  private describe(ctx: MessageContext): string {
+    const { event } = ctx;
+    return (
+      `event_type=${event.type ?? '-'} event_id=${event.id ?? '-'} correlation_id=${ctx.correlationId || '-'} ` +
+      `topic=${ctx.topic} transport=${ctx.transport} handler=${ctx.handler} attempt=${ctx.attempt}`
+    );
+  }
+}
+
+/** The body as text, cut at 1 KiB; bytes that are not text are shown as their size only. */
+function payloadText(ctx: MessageContext): string {
+  const body = ctx.message.body;
+  const text = body.subarray(0, PAYLOAD_LOG_LIMIT).toString('utf8');
+  if (text.includes('\uFFFD')) return `<${body.length} bytes>`;
+  return body.length > PAYLOAD_LOG_LIMIT ? `${text}…` : text;
+}

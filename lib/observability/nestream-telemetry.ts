@@ -1,0 +1,85 @@
+import { Logger } from '@nestjs/common';
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
+import type { MessageInterceptor } from '../core/interceptor.js';
+import type { NestreamModuleOptions } from '../module/nestream-options.js';
+import type { TransportRegistry } from '../transports/transport-registry.js';
+import { MessageLoggingInterceptor } from './message-logging.interceptor.js';
+import { ConsumeMetricsInterceptor, PublishMetricsInterceptor } from './metrics.interceptor.js';
+import { NestreamMetrics } from './nestream-metrics.js';
+import { loadOptionalPeer } from './optional-peer.js';
+import { messagingSystem } from './messaging-attributes.js';
+import { ConsumeTracingInterceptor, PublishTracingInterceptor } from './tracing.interceptor.js';
+
+type OtelApi = typeof import('@opentelemetry/api');
+
+/** Token of the app's NestreamTelemetry. */
+export const NESTREAM_TELEMETRY = Symbol('nestream:telemetry');
+
+const TRACER_NAME = 'nestream';
+
+/** Where each handler's telemetry goes in its consume chain (see ConsumeChainFactory). */
+export interface ConsumeTelemetry {
+  /** Just inside settle: spans and metrics, which see what settle will do. */
+  readonly outer: MessageInterceptor[];
+  /** Just inside correlation: the per-message log lines, which print the correlation id. */
+  readonly inner: MessageInterceptor[];
+}
+
+const NONE: ConsumeTelemetry = { outer: [], inner: [] };
+
+/**
+ * Metrics, tracing and per-message logs, as the module options turn them on. Built once at
+ * bootstrap (optional peers are imported here, only when enabled). What is off adds nothing to
+ * any chain: the default chain stays as fast as it was.
+ */
+export class NestreamTelemetry {
+  private constructor(
+    private readonly registry: TransportRegistry,
+    readonly metrics: NestreamMetrics | undefined,
+    private readonly tracing: { api: OtelApi; tracer: Tracer } | undefined,
+    private readonly logging: NonNullable<NestreamModuleOptions['logging']>,
+  ) {}
+
+  static async create(options: NestreamModuleOptions, registry: TransportRegistry): Promise<NestreamTelemetry> {
+    const metrics = options.metrics ? await NestreamMetrics.create(options.metrics === true ? {} : options.metrics) : undefined;
+    let tracing: { api: OtelApi; tracer: Tracer } | undefined;
+    if (options.tracing) {
+      const api = await loadOptionalPeer<OtelApi>('@opentelemetry/api', 'tracing');
+      const provider = (options.tracing === true ? undefined : options.tracing.tracerProvider) as TracerProvider | undefined;
+      tracing = { api, tracer: (provider ?? api.trace.getTracerProvider()).getTracer(TRACER_NAME) };
+    }
+    return new NestreamTelemetry(registry, metrics, tracing, options.logging ?? {});
+  }
+
+  /** Telemetry off: what tests and tools that build chains by hand use. */
+  static disabled(registry: TransportRegistry): NestreamTelemetry {
+    return new NestreamTelemetry(registry, undefined, undefined, { messages: false });
+  }
+
+  /** The interceptors of one handler's chain. Read at bootstrap, after the app's logger is set. */
+  consume(binding: { readonly id: string; readonly transport: string }): ConsumeTelemetry {
+    const outer: MessageInterceptor[] = [];
+    const inner: MessageInterceptor[] = [];
+    if (this.tracing) {
+      const system = messagingSystem(this.registry.get(binding.transport).kind);
+      outer.push(new ConsumeTracingInterceptor(this.tracing.api, this.tracing.tracer, system));
+    }
+    if (this.metrics) outer.push(new ConsumeMetricsInterceptor(this.metrics, binding.transport, binding.id));
+    const messages = this.logging.messages ?? 'auto';
+    if (messages === true || (messages === 'auto' && Logger.isLevelEnabled('debug'))) {
+      inner.push(new MessageLoggingInterceptor(this.logging.payloads ?? false));
+    }
+    return outer.length === 0 && inner.length === 0 ? NONE : { outer, inner };
+  }
+
+  /** The interceptors of the publish chain, after correlation (spans name the correlation id). */
+  publish(): MessageInterceptor[] {
+    const interceptors: MessageInterceptor[] = [];
+    if (this.tracing) {
+      const systemOf = (name: string) => (this.registry.has(name) ? messagingSystem(this.registry.get(name).kind) : name);
+      interceptors.push(new PublishTracingInterceptor(this.tracing.api, this.tracing.tracer, systemOf));
+    }
+    if (this.metrics) interceptors.push(new PublishMetricsInterceptor(this.metrics));
+    return interceptors;
+  }
+}
