@@ -8,8 +8,8 @@ export const CorrelationScope = {
   current(): string | undefined {
     return storage.getStore();
   },
-  run<T>(correlationId: string, fn: () => T): T {
-    return storage.run(correlationId, fn);
+  run<T, A extends unknown[] = []>(correlationId: string, fn: (...args: A) => T, ...args: A): T {
+    return storage.run(correlationId, fn, ...args);
   },
   newId(): string {
     return randomUUID();

@@ -13,7 +13,7 @@ export class CorrelationInterceptor implements MessageInterceptor {
     const correlationId = ctx.headers[Headers.correlationId] || CorrelationScope.newId();
     ctx.correlationId = correlationId;
     ctx.headers[Headers.correlationId] = correlationId;
-    return CorrelationScope.run(correlationId, () => next(ctx));
+    return CorrelationScope.run(correlationId, next, ctx);
   }
 
   interceptPublish(message: OutboundMessage, info: PublishInfo, next: PublishNext): Promise<void> {

@@ -1,4 +1,4 @@
-import { decodePayload } from '../core/codec.js';
+import { decodePayload, type DecodeLimits } from '../core/codec.js';
 import { validateContract } from '../core/contract-validator.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import type { MessageContext } from '../core/message-context.js';
@@ -9,13 +9,17 @@ import type { ContractMetadata } from '../decorators/event-contract.decorator.js
  * handlers, transforms and validates it. Failures are non-retryable: straight to the dead letter.
  */
 export class PayloadInterceptor implements MessageInterceptor {
+  private readonly limits: DecodeLimits;
+
   constructor(
-    private readonly maxBodyBytes: number,
+    maxBodyBytes: number,
     private readonly contract?: ContractMetadata,
-  ) {}
+  ) {
+    this.limits = { maxBodyBytes };
+  }
 
   async intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
-    const data = decodePayload(ctx.message.body, ctx.headers, { maxBodyBytes: this.maxBodyBytes });
+    const data = decodePayload(ctx.message.body, ctx.headers, this.limits);
     ctx.payload = this.contract ? await validateContract(this.contract.target, this.contract.name, data) : data;
     return next(ctx);
   }

@@ -7,6 +7,7 @@ export class EventPublisher<T> {
   /** Resolved once here, not per publish. */
   private readonly contract?: ContractMetadata;
   private readonly topic: string;
+  private readonly hasDefaults: boolean;
 
   constructor(
     private readonly bus: MessageBus,
@@ -15,11 +16,12 @@ export class EventPublisher<T> {
   ) {
     this.contract = typeof target === 'string' ? undefined : contractOf(target as ContractClass, 'NestreamModule.forFeature');
     this.topic = this.contract?.name ?? (target as string);
+    this.hasDefaults = Object.keys(defaults).length > 0;
   }
 
   /** Resolves once the broker accepted the event; rejects (sending nothing) if it is invalid. */
   publish(payload: T, options: PublishOptions = {}): Promise<void> {
-    const merged = { ...this.defaults, ...options };
+    const merged = this.hasDefaults ? { ...this.defaults, ...options } : options;
     return this.contract ? this.bus.publishContract(this.contract, payload, merged) : this.bus.send(this.topic, payload, merged);
   }
 }

@@ -6,7 +6,8 @@ import type { Transport } from './transport.js';
 /** The app's named transports. The first configured is the default. */
 export class TransportRegistry {
   private readonly transports: ReadonlyMap<string, Transport>;
-  private readonly connecting = new Map<string, Promise<void>>();
+  /** Resolves to the connected transport; kept, so publishes after connecting chain nothing new. */
+  private readonly connecting = new Map<string, Promise<Transport>>();
   readonly defaultName: string;
 
   constructor(transports: Record<string, Transport> | undefined) {
@@ -40,11 +41,11 @@ export class TransportRegistry {
     const transport = this.get(name);
     let connecting = this.connecting.get(name);
     if (!connecting) {
-      connecting = transport.connect();
+      connecting = transport.connect().then(() => transport);
       this.connecting.set(name, connecting);
       connecting.catch(() => this.connecting.delete(name));
     }
-    return connecting.then(() => transport);
+    return connecting;
   }
 
   async closeAll(): Promise<void> {

@@ -10,6 +10,7 @@ import type {
   TransportHealth,
 } from '../transport.js';
 import { CoreSubscriber } from './core-subscriber.js';
+import { FlushBatcher } from './flush-batcher.js';
 import { JetStreamSubscriber } from './jetstream-subscriber.js';
 import { NatsConnectionHolder } from './nats-connection.js';
 import { NatsContext } from './nats.context.js';
@@ -48,6 +49,8 @@ export class NatsTransport implements Transport {
   private readonly publishTimeoutMs: number;
   private readonly apiTimeoutMs: number;
   private readonly subscriptions = new Set<CoreSubscriber | JetStreamSubscriber>();
+  /** Core publishes with the default timeout share one flush per tick. */
+  private readonly flushes: FlushBatcher;
   private provisioner?: StreamProvisioner;
   private js?: JetStreamClient;
   private jsm?: JetStreamManager;
@@ -61,6 +64,7 @@ export class NatsTransport implements Transport {
     this.publishTimeoutMs = options.publishTimeoutMs ?? NatsDefaults.publishTimeoutMs;
     this.apiTimeoutMs = this.jetStreamOptions?.apiTimeoutMs ?? NatsDefaults.apiTimeoutMs;
     this.holder = new NatsConnectionHolder(options, this.logger);
+    this.flushes = new FlushBatcher(() => this.holder.nc.flush(), this.publishTimeoutMs);
   }
 
   connect(): Promise<void> {
@@ -121,7 +125,7 @@ export class NatsTransport implements Transport {
       return { status: 'connecting', subscriptions, lastError: this.holder.lastError };
     }
     if (state !== 'up') return { status: 'down', subscriptions, lastError: this.holder.lastError ?? 'not connected' };
-    const failing = [...this.subscriptions].find((s): s is JetStreamSubscriber => s instanceof JetStreamSubscriber && !!s.failure);
+    const failing = [...this.subscriptions].find((s) => !!s.failure);
     if (failing) return { status: 'down', subscriptions, lastError: failing.failure };
     return { status: 'up', subscriptions, lastError: this.holder.lastError };
   }
@@ -152,6 +156,7 @@ export class NatsTransport implements Transport {
   private async publishCore(message: OutboundMessage, headers: ReturnType<typeof toNatsHeaders>, timeoutMs: number): Promise<void> {
     const nc = this.holder.nc;
     nc.publish(message.topic, message.body, headers ? { headers } : undefined);
+    if (timeoutMs === this.publishTimeoutMs) return this.flushes.confirm(message.topic);
     await withTimeout(nc.flush(), timeoutMs, `NATS did not confirm the publish to ${message.topic} within ${timeoutMs} ms`);
   }
 
