@@ -60,8 +60,10 @@ const markdown = [
   memoryLine(memory),
 ].join('\n');
 console.log('\n' + markdown + '\n');
-writeJson(`${RESULTS}${args.quick ? 'quick.json' : 'latest.json'}`, result);
-if (!args.quick && !args.only && !args.n && !args.reps) updateReadme(fileURLToPath(new URL('./README.md', import.meta.url)), markdown);
+// Only a full run of everything replaces the published results; quick and partial runs keep their own file.
+const complete = !args.quick && !args.only && !args.n && !args.reps;
+writeJson(`${RESULTS}${args.quick ? 'quick.json' : complete ? 'latest.json' : 'partial.json'}`, result);
+if (complete) updateReadme(fileURLToPath(new URL('./README.md', import.meta.url)), markdown);
 if (failed) console.error('[bench] FAILED: at least one run lost messages or errored (see above)');
 process.exit(failed ? 1 : 0);
 

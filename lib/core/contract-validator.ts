@@ -1,6 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { validate, validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { MessageValidationError, type ValidationIssue } from './errors.js';
+import { validatesSynchronously } from './sync-validation.js';
+
+const OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
 
 type Constructor = new (...args: never[]) => object;
 
@@ -13,7 +16,7 @@ export async function validateContract<T extends object>(contract: Constructor, 
     throw new MessageValidationError(contractName, [{ property: '(payload)', constraints: { isObject: `${contractName} expects a JSON object` } }]);
   }
   const instance = plainToInstance(contract as unknown as new () => T, payload);
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const errors = validatesSynchronously(contract) ? validateSync(instance, OPTIONS) : await validate(instance, OPTIONS);
   if (errors.length > 0) throw new MessageValidationError(contractName, errors.map(toIssue));
   return instance;
 }

@@ -135,16 +135,19 @@ export class ConsumeChainFactory {
   private terminal(binding: HandlerBinding, invoke: HandlerInvocation): (payload: unknown, ctx: MessageContext | readonly MessageContext[]) => Promise<unknown> {
     const observers = this.observers;
     const publishResult = (result: unknown) => Promise.all(binding.publishTo.map((target) => this.publishResult(target, result)));
-    return async (payload, ctx) => {
+    const observe = (payload: unknown, ctx: MessageContext | readonly MessageContext[], outcome: { result?: unknown; error?: unknown }): void => {
       const call = Array.isArray(ctx) ? { handler: binding.id, payload, ctx: ctx[0]!, contexts: ctx } : { handler: binding.id, payload, ctx: ctx as MessageContext };
+      for (const observer of observers) observer({ ...call, ...outcome });
+    };
+    return async (payload, ctx) => {
       let result: unknown;
       try {
         result = await invoke(payload, ctx);
       } catch (error) {
-        for (const observe of observers) observe({ ...call, error });
+        if (observers.length > 0) observe(payload, ctx, { error });
         throw error;
       }
-      for (const observe of observers) observe({ ...call, result });
+      if (observers.length > 0) observe(payload, ctx, { result });
       if (result === undefined || binding.publishTo.length === 0) return result;
       // A batch handler returns one result per event it produces: each is published on its own.
       if (Array.isArray(ctx) && Array.isArray(result)) await Promise.all(result.map(publishResult));
