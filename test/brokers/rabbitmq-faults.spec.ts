@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { RabbitTransport, type RabbitTransportOptions } from '../../lib/transports/rabbitmq/index.js';
-import { eventually, sleep, uid } from './rabbitmq-helpers.js';
+import { eventually, publishUntilConfirmed, sleep, uid } from './rabbitmq-helpers.js';
 import { PrivateRabbitNode } from './rabbitmq-private-node.js';
 
 // Faults that need a broker of the test's own: a real stop and start, and a resource alarm.
@@ -53,17 +53,8 @@ describe('RabbitTransport across a real broker restart', () => {
         await node.stop();
         restarted = sleep(2_000).then(() => node.start());
       }
-      // At-least-once on the producer side: a publish the broker did not confirm is retried.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await transport.publish({ topic, body: json(i), headers: {} });
-          confirmed.push(i);
-          break;
-        } catch (error) {
-          if (attempt > 300) throw error;
-          await sleep(200);
-        }
-      }
+      await publishUntilConfirmed(transport, { topic, body: json(i), headers: {} }, 300, 200);
+      confirmed.push(i);
     }
     await restarted;
     await eventually('every confirmed message to arrive', () => (confirmed.every((i) => seen.has(i)) ? true : undefined), 60_000);

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import type { Delivery } from '../../lib/core/message.js';
+import type { Delivery, OutboundMessage } from '../../lib/core/message.js';
+import type { Transport } from '../../lib/transports/transport.js';
 
 const run = promisify(execFile);
 
@@ -12,7 +13,21 @@ export function uid(): string {
   return randomUUID().slice(0, 8);
 }
 
+import { sleep } from '../support/poll.js';
+
 export { eventually, sleep } from '../support/poll.js';
+
+/** At-least-once on the producer side: a publish the broker did not confirm is tried again. */
+export async function publishUntilConfirmed(transport: Transport, message: OutboundMessage, attempts: number, pauseMs: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transport.publish(message);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await sleep(pauseMs);
+    }
+  }
+}
 
 /** Deliveries a handler received, with a way to wait for a count. */
 export class Inbox {

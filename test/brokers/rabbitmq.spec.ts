@@ -4,7 +4,7 @@ import { RabbitContext, RabbitTopologyError, RabbitTransport, RabbitUnroutableEr
 import type { RabbitTransportOptions } from '../../lib/transports/rabbitmq/index.js';
 import type { Subscription } from '../../lib/transports/transport.js';
 import { endpoints } from './endpoints.js';
-import { BrokerAdmin, closeConnectionsFromBroker, eventually, Inbox, sleep, uid } from './rabbitmq-helpers.js';
+import { BrokerAdmin, closeConnectionsFromBroker, eventually, Inbox, publishUntilConfirmed, sleep, uid } from './rabbitmq-helpers.js';
 
 const transports: RabbitTransport[] = [];
 const queues: string[] = [];
@@ -352,17 +352,8 @@ describe('RabbitTransport against a real RabbitMQ', () => {
     let closed = 0;
     for (let i = 0; i < 150; i++) {
       if (i === 60) closed = await closeConnectionsFromBroker(connectionName);
-      // At-least-once on the producer side: a publish the broker did not confirm is retried.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await transport.publish({ topic, body: json(i), headers: {} });
-          confirmed.push(i);
-          break;
-        } catch (error) {
-          if (attempt > 20) throw error;
-          await sleep(100);
-        }
-      }
+      await publishUntilConfirmed(transport, { topic, body: json(i), headers: {} }, 20, 100);
+      confirmed.push(i);
     }
     expect(closed).toBe(1);
     await eventually('every confirmed message to arrive', () => (confirmed.every((i) => seen.has(i)) ? true : undefined), 30_000);

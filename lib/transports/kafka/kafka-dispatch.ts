@@ -5,12 +5,6 @@ import type { KafkaRawMessage } from './kafka.context.js';
 
 type SettlingDelivery = Delivery & { readonly settled: boolean };
 
-/** Hands one delivery to the subscription's handler; resolves with how the pipeline settled it. Releases the slot. */
-export async function deliverOne(subscription: GroupSubscription, raw: KafkaRawMessage, attempt: number): Promise<Settlement> {
-  const [settlement] = await deliverChunk(subscription, [raw], attempt);
-  return settlement!;
-}
-
 /**
  * Hands deliveries to the subscription's handler (one at a time or as one batch) and resolves
  * with each one's settlement once all are settled; then releases the subscription's slot.

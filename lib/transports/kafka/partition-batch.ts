@@ -1,6 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { GroupSubscription } from './group-subscription.js';
-import { deliverChunk, deliverOne } from './kafka-dispatch.js';
+import { deliverChunk } from './kafka-dispatch.js';
 import type { KafkaRawMessage } from './kafka.context.js';
 import { PartitionOffsetTracker } from './offset-tracker.js';
 
@@ -42,29 +42,11 @@ export async function handleBatch(payload: EachBatchPayload, host: BatchHost, ep
     host.stage(topic, partition, upTo, epoch);
   };
 
-  /** Runs one message until it is acked or rejected; false if it was abandoned. */
-  const run = async (message: KafkaMessage): Promise<boolean> => {
-    const raw: KafkaRawMessage = { topic, partition, message, heartbeat };
-    for (let attempt = 1; ; attempt++) {
-      const subscription = host.accepting(epoch) ? host.route(topic) : undefined;
-      if (!subscription) return false;
-      await subscription.slots.acquire();
-      if (subscription.closed || !host.accepting(epoch)) {
-        subscription.slots.release();
-        return false;
-      }
-      const outcome = await deliverOne(subscription, raw, attempt);
-      if (outcome.kind === 'done') {
-        settled(message.offset);
-        return true;
-      }
-      // Always through a timer, so a message nacked again and again cannot starve the event loop.
-      await host.sleep(outcome.delayMs);
-    }
-  };
-
-  /** Batch mode: runs a chunk until every message of it is done; nacked ones run again, in place. */
-  const runChunk = async (messages: readonly KafkaMessage[]): Promise<boolean> => {
+  /**
+   * Runs messages (one, or a batch handler's chunk) until each is acked or rejected; nacked ones
+   * run again, in place. False if they were abandoned (stopping, rebalancing).
+   */
+  const run = async (messages: readonly KafkaMessage[]): Promise<boolean> => {
     let pending = messages;
     for (let attempt = 1; pending.length > 0; attempt++) {
       const subscription = host.accepting(epoch) ? host.route(topic) : undefined;
@@ -84,6 +66,7 @@ export async function handleBatch(payload: EachBatchPayload, host: BatchHost, ep
         delayMs = Math.max(delayMs, outcome.delayMs);
       });
       pending = again;
+      // Always through a timer, so a message nacked again and again cannot starve the event loop.
       if (pending.length > 0) await host.sleep(delayMs);
     }
     return true;
@@ -95,17 +78,17 @@ export async function handleBatch(payload: EachBatchPayload, host: BatchHost, ep
     if (routed?.handler.kind === 'batch') {
       const { maxSize } = routed.handler;
       for (let start = 0; start < batch.messages.length; start += maxSize) {
-        if (!(await runChunk(batch.messages.slice(start, start + maxSize)))) break;
+        if (!(await run(batch.messages.slice(start, start + maxSize)))) break;
       }
     } else if (!perKey) {
-      for (const message of batch.messages) if (!(await run(message))) break;
+      for (const message of batch.messages) if (!(await run([message]))) break;
     } else {
       const lastOfKey = new Map<string, Promise<boolean>>();
       const all: Promise<boolean>[] = [];
       for (const message of batch.messages) {
         const key = message.key?.toString('utf8');
         const previous = key === undefined ? undefined : lastOfKey.get(key);
-        const next = previous ? previous.then((ok) => ok && run(message)) : run(message);
+        const next = previous ? previous.then((ok) => ok && run([message])) : run([message]);
         if (key !== undefined) lastOfKey.set(key, next);
         all.push(next);
       }
