@@ -62,7 +62,7 @@ export { NestreamMetrics } from './observability/nestream-metrics.js';
 export { NESTREAM_TELEMETRY, NestreamTelemetry } from './observability/nestream-telemetry.js';
 export type { MessageOutcome } from './observability/message-outcome.js';
 export { MessagingAttributes } from './observability/messaging-attributes.js';
-export { redactUrl, redactSecrets, redactOptions } from './observability/redact.js';
+export { redactUrl, redactSecrets, redactOptions } from './core/redact.js';
 
 // HTTP
 export { CorrelationIdMiddleware, HTTP_CORRELATION_HEADER } from './http/correlation-id.middleware.js';

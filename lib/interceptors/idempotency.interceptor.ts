@@ -4,6 +4,11 @@ import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
 import type { MessageContext } from '../core/message-context.js';
 
+/** The key duplicates are recognised by: the `x-idempotency-key` header, else the message id. */
+export function idempotencyKeyOf(ctx: MessageContext): string | undefined {
+  return ctx.headers[Headers.idempotencyKey] || ctx.headers[Headers.messageId];
+}
+
 /**
  * Skips (and so acks) a message whose idempotency key this handler already processed. The
  * key is the `x-idempotency-key` header, else the message id; it is recorded only after the
@@ -21,7 +26,7 @@ export class IdempotencyInterceptor implements MessageInterceptor {
   ) {}
 
   async intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
-    const key = ctx.headers[Headers.idempotencyKey] || ctx.headers[Headers.messageId];
+    const key = idempotencyKeyOf(ctx);
     if (!key) return next(ctx);
     const scoped = `${this.scope}:${key}`;
     // Chained synchronously, before any await, so concurrent copies queue behind each other.

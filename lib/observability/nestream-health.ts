@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NestreamRegistrar } from '../discovery/nestream.registrar.js';
 import { TransportRegistry } from '../transports/transport-registry.js';
 import type { TransportHealth } from '../transports/transport.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from '../core/redact.js';
 
 export interface TransportHealthReport {
   /** `down` when the broker is unreachable or a consumer of it stopped; `connecting` while (re)connecting. */

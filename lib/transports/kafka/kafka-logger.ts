@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { logCreator, LogEntry } from 'kafkajs';
+import { redactSecrets } from '../../core/redact.js';
 
 // kafkajs' numeric levels (logLevel enum), repeated here so this file needs no runtime import.
 const ERROR = 1;
@@ -9,13 +10,6 @@ const INFO = 4;
 /** Where kafkajs logs errors it goes on to retry; the final outcome is reported by the caller. */
 const RETRIED_NAMESPACES = new Set(['Connection', 'BrokerPool']);
 
-/** Drops credentials from anything about to be logged or put in `lastError`. */
-export function redact(text: string): string {
-  return text
-    .replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/g, '$1***@')
-    .replace(/("?(?:password|secretAccessKey|sessionToken|oauthBearer)"?\s*[:=]\s*)("[^"]*"|'[^']*'|[^,}\s]+)/gi, '$1***');
-}
-
 /** Routes kafkajs' log lines to Nest's Logger; kafkajs INFO is chatty, so it goes to debug. */
 export function nestLogCreator(logger: Logger): logCreator {
   return () => (entry: LogEntry) => {
@@ -23,7 +17,7 @@ export function nestLogCreator(logger: Logger): logCreator {
     // The idempotent producer warns whenever retries are bounded; they are bounded on purpose.
     if (message.startsWith('Limiting retries for the idempotent producer')) return;
     const detail = extra.error ? ` (${String(extra.error)})` : '';
-    const line = redact(`${entry.namespace ? `[${entry.namespace}] ` : ''}${message}${detail}`);
+    const line = redactSecrets(`${entry.namespace ? `[${entry.namespace}] ` : ''}${message}${detail}`);
     if (entry.level === ERROR && !RETRIED_NAMESPACES.has(entry.namespace)) logger.error(line);
     else if (entry.level === ERROR) logger.warn(line);
     else if (entry.level === WARN) logger.warn(line);

@@ -6,7 +6,8 @@ import type { BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, 
 import { GroupSubscription } from './group-subscription.js';
 import { KafkaContext } from './kafka.context.js';
 import { KafkaGroupConsumer } from './kafka-group-consumer.js';
-import { nestLogCreator, redact } from './kafka-logger.js';
+import { redactSecrets } from '../../core/redact.js';
+import { nestLogCreator } from './kafka-logger.js';
 import { KAFKA_DEFAULTS, type KafkaPublishOptions, type KafkaTransportOptions } from './kafka.options.js';
 import { LingerProducer } from './linger-producer.js';
 import { TopicProvisioner } from './topic-provisioner.js';
@@ -22,7 +23,7 @@ interface Connection {
 /**
  * Kafka through kafkajs: one consumer per consumer group, offsets committed in order only
  * after the pipeline settled each message, and an idempotent `acks: all` producer whose
- * publishes are batched for `lingerMs`. See docs/transports/kafka.md.
+ * publishes are batched for `lingerMs`. See the README's Kafka section.
  */
 export class KafkaTransport implements Transport {
   readonly kind = 'kafka';
@@ -199,13 +200,13 @@ export class KafkaTransport implements Transport {
   private failure(action: string, error: unknown): Error {
     const brokers = this.options.brokers ?? this.options.client?.brokers;
     const where = Array.isArray(brokers) ? brokers.join(', ') : 'the configured brokers';
-    const reason = redact(error instanceof Error ? error.message : String(error));
+    const reason = redactSecrets(error instanceof Error ? error.message : String(error));
     this.lastError = reason;
     return new Error(`KafkaTransport ${action} Kafka at ${where}: ${reason}`, { cause: error });
   }
 
   private report(what: string, error: unknown): void {
-    const reason = redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    const reason = redactSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     this.lastError = `${what}: ${reason}`;
     this.logger.warn(this.lastError);
   }

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { NatsDefaults, type NatsTransportOptions } from './nats.options.js';
-import { redactCredentials } from './nats-names.js';
+import { redactSecrets } from '../../core/redact.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'up' | 'reconnecting' | 'closed';
 
@@ -62,7 +62,7 @@ export class NatsConnectionHolder {
 
   recordError(error: unknown, what: string): Error {
     const cause = error instanceof Error ? error : new Error(String(error));
-    this.lastError = redactCredentials(`${what}: ${cause.message}`);
+    this.lastError = redactSecrets(`${what}: ${cause.message}`);
     return new Error(this.lastError, { cause });
   }
 
@@ -107,13 +107,13 @@ export class NatsConnectionHolder {
         switch (status.type) {
           case 'disconnect':
             if (this.state !== 'closed') this.state = 'reconnecting';
-            this.lastError = redactCredentials(`disconnected from ${status.server}`);
+            this.lastError = redactSecrets(`disconnected from ${status.server}`);
             this.logger.warn(this.lastError);
             for (const listener of this.disconnectListeners) listener();
             break;
           case 'reconnect':
             if (this.state !== 'closed') this.state = 'up';
-            this.logger.log(redactCredentials(`reconnected to ${status.server}`));
+            this.logger.log(redactSecrets(`reconnected to ${status.server}`));
             this.settleWaiters();
             break;
           case 'error':

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { redactSecrets } from '../../observability/redact.js';
 
 /** Characters NATS forbids in stream and consumer names. */
 const forbidden = /[.*>\s/\\]/g;
@@ -32,9 +31,4 @@ export function subjectCovers(pattern: string, subject: string): boolean {
     if (token !== s[i]) return false;
   }
   return p.length === s.length;
-}
-
-/** Replace the password of `nats://user:pass@host` forms (and `pass=…` pairs) before anything is logged. */
-export function redactCredentials(text: string): string {
-  return redactSecrets(text);
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ChannelModel } from 'amqplib';
-import { redactUrl, type ResolvedRabbitOptions } from './rabbit.options.js';
+import { redactUrl } from '../../core/redact.js';
+import type { ResolvedRabbitOptions } from './rabbit.options.js';
 
 export type RabbitConnectionState = 'idle' | 'connecting' | 'up' | 'closed';
 

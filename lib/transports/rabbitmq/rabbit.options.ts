@@ -139,14 +139,3 @@ export function resolveRabbitOptions(options: RabbitTransportOptions): ResolvedR
     socketOptions: options.socketOptions ?? {},
   };
 }
-
-/** The URL with its password replaced, for logs and errors. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  }
-}

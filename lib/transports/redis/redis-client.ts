@@ -1,6 +1,6 @@
 import type { RedisOptions } from 'ioredis';
 import type { RedisConnectionOptions } from './redis.options.js';
-import { redactUrl } from '../../observability/redact.js';
+import { redactUrl } from '../../core/redact.js';
 
 export type RedisArg = string | Buffer | number;
 
