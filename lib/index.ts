@@ -1,6 +1,6 @@
 // Module
 export { NestreamModule, NestreamFeatureModule, type FeatureEntry } from './module/nestream.module.js';
-export { NESTREAM_OPTIONS } from './module/nestream.module-definition.js';
+export { NESTREAM_OPTIONS } from './config/nestream.module-definition.js';
 export type {
   NestreamModuleOptions,
   RetryOptions,
@@ -13,19 +13,20 @@ export type {
   TracingOptions,
   TracerProviderLike,
   LoggingOptions,
-} from './module/nestream-options.js';
+} from './config/nestream-options.js';
 
 // Decorators
 export { Subscriber, type SubscriberOptions } from './decorators/subscriber.decorator.js';
 export { Publisher, type PublisherOptions } from './decorators/publisher.decorator.js';
-export { EventContract, type EventContractOptions, type ContractClass } from './decorators/event-contract.decorator.js';
+export { EventContract, type EventContractOptions } from './decorators/event-contract.decorator.js';
+export type { ContractClass, ContractMetadata } from './core/contract.js';
 export { InjectPublisher } from './decorators/inject-publisher.decorator.js';
 export { UseMessageInterceptors } from './decorators/use-message-interceptors.decorator.js';
 
 // Publishing
 export { MessageBus, type PublishOptions } from './publishing/message-bus.js';
 export { EventPublisher } from './publishing/event-publisher.js';
-export { getPublisherToken } from './publishing/publisher-token.js';
+export { getPublisherToken } from './decorators/publisher-token.js';
 
 // Message model and context
 export { MessageContext, type MessageContextInit } from './core/message-context.js';
@@ -50,13 +51,13 @@ export {
 } from './core/errors.js';
 
 // Transports
-export type { Transport, TransportCapabilities, TransportHealth, SubscribeRequest, Subscription, DeliveryHandler } from './transports/transport.js';
+export type { Transport, TransportCapabilities, TransportHealth, SubscribeRequest, Subscription, DeliveryHandler } from './core/transport.js';
 export { MemoryTransport, type MemoryTransportOptions } from './transports/memory/memory.transport.js';
-export { TransportRegistry } from './transports/transport-registry.js';
+export { TransportRegistry } from './config/transport-registry.js';
 export { NestreamRegistrar } from './discovery/nestream.registrar.js';
 
 // Observability (metrics, tracing, health; the terminus indicator is in 'nestream/health')
-export { NestreamHealth, type NestreamHealthReport, type TransportHealthReport } from './observability/nestream-health.js';
+export { NestreamHealth, type NestreamHealthReport, type TransportHealthReport } from './health/nestream-health.js';
 export { NestreamMetricsModule, type NestreamMetricsModuleOptions } from './observability/nestream-metrics.module.js';
 export { NestreamMetrics } from './observability/nestream-metrics.js';
 export { NESTREAM_TELEMETRY, NestreamTelemetry } from './observability/nestream-telemetry.js';
@@ -65,4 +66,4 @@ export { MessagingAttributes } from './observability/messaging-attributes.js';
 export { redactUrl, redactSecrets, redactOptions } from './core/redact.js';
 
 // HTTP
-export { CorrelationIdMiddleware, HTTP_CORRELATION_HEADER } from './http/correlation-id.middleware.js';
+export { CorrelationIdMiddleware, HTTP_CORRELATION_HEADER } from './observability/correlation-id.middleware.js';

@@ -1,7 +1,7 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { CorrelationIdMiddleware, NestreamMetricsModule, NestreamModule } from '../lib/index.js';
-import { NestreamHealthIndicator } from '../lib/observability/terminus/index.js';
+import { NestreamHealthIndicator } from '../lib/health/index.js';
 import { OnboardingStarted, UserCreated } from './events.js';
 import { HealthController } from './health.controller.js';
 import { NotificationHandlers, OnboardingHandlers } from './onboarding.handlers.js';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { NestreamHealthIndicator } from '../lib/observability/terminus/index.js';
+import { NestreamHealthIndicator } from '../lib/health/index.js';
 
 /** `GET /health`: terminus' format, nestream's transports under `nestream` (503 when one is down). */
 @Controller('health')

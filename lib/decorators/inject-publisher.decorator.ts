@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { getPublisherToken } from '../publishing/publisher-token.js';
-import type { ContractClass } from './event-contract.decorator.js';
+import { getPublisherToken } from './publisher-token.js';
+import type { ContractClass } from '../core/contract.js';
 
 /** Injects the `EventPublisher` of a contract (or topic) provided by `NestreamModule.forFeature`. */
 export const InjectPublisher = (target: ContractClass | string): ParameterDecorator & PropertyDecorator =>

@@ -1,6 +1,6 @@
-import { PUBLISHER_METADATA } from '../constants.js';
+import { PUBLISHER_METADATA } from '../config/constants.js';
 import { appendMetadata } from './append-metadata.js';
-import type { ContractClass } from './event-contract.decorator.js';
+import type { ContractClass } from '../core/contract.js';
 
 export interface PublisherOptions {
   /** Name of a configured transport. Default: the first one. */

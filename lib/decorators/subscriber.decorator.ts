@@ -1,8 +1,8 @@
 import { appendMetadata } from './append-metadata.js';
 import type { ErrorClass } from '../core/errors.js';
-import { SUBSCRIBER_METADATA } from '../constants.js';
-import type { AckPolicy, DeadLetterOptions, RetryOptions } from '../module/nestream-options.js';
-import type { ContractClass } from './event-contract.decorator.js';
+import { SUBSCRIBER_METADATA } from '../config/constants.js';
+import type { AckPolicy, DeadLetterOptions, RetryOptions } from '../config/nestream-options.js';
+import type { ContractClass } from '../core/contract.js';
 
 export interface BatchOptions {
   /** At most this many messages per call. Default 100. */

@@ -1,5 +1,5 @@
 import type { MessageInterceptor } from '../core/interceptor.js';
-import { INTERCEPTORS_METADATA } from '../constants.js';
+import { INTERCEPTORS_METADATA } from '../config/constants.js';
 import { appendMetadata } from './append-metadata.js';
 
 /** Adds message interceptors to one handler (inside retry, after the module's own). */

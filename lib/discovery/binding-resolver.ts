@@ -1,12 +1,12 @@
 import { ConfigurationError } from '../core/errors.js';
-import type { ContractClass, ContractMetadata } from '../decorators/event-contract.decorator.js';
+import type { ContractClass, ContractMetadata } from '../core/contract.js';
 import type { BatchOptions, SubscriberMetadata } from '../decorators/subscriber.decorator.js';
-import { DEFAULT_BACKOFF } from '../interceptors/backoff.js';
-import type { DeadLetterOptions, NestreamModuleOptions, RetryOptions } from '../module/nestream-options.js';
-import type { TransportRegistry } from '../transports/transport-registry.js';
-import { contractOf } from './contract-of.js';
+import { DEFAULT_BACKOFF } from '../core/backoff.js';
+import type { DeadLetterOptions, NestreamModuleOptions, RetryOptions } from '../config/nestream-options.js';
+import type { TransportRegistry } from '../config/transport-registry.js';
+import { contractOf } from '../decorators/metadata-accessor.js';
 import type { DiscoveredHandler } from './handler-explorer.js';
-import type { HandlerBinding, PublishTarget, ResolvedBatch, ResolvedDeadLetter, ResolvedRetry } from './handler-binding.js';
+import type { HandlerBinding, PublishTarget, ResolvedBatch, ResolvedDeadLetter, ResolvedRetry } from '../config/handler-binding.js';
 
 const DEFAULT_CONCURRENCY = 10;
 const DEFAULT_ATTEMPTS = 3;

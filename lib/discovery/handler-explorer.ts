@@ -4,7 +4,7 @@ import { ConfigurationError } from '../core/errors.js';
 import type { MessageInterceptor } from '../core/interceptor.js';
 import type { PublisherMetadata } from '../decorators/publisher.decorator.js';
 import type { SubscriberMetadata } from '../decorators/subscriber.decorator.js';
-import { NestreamMetadataAccessor } from './metadata-accessor.js';
+import { NestreamMetadataAccessor } from '../decorators/metadata-accessor.js';
 
 type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
 

@@ -4,7 +4,7 @@ import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
 import type { MessageContext } from '../core/message-context.js';
 import type { OutboundMessage } from '../core/message.js';
-import type { ResolvedDeadLetter } from '../discovery/handler-binding.js';
+import type { ResolvedDeadLetter } from '../config/handler-binding.js';
 
 export type RawPublish = (transport: string, message: OutboundMessage) => Promise<void>;
 

@@ -1,8 +1,8 @@
 import { decodePayload, type DecodeLimits } from '../core/codec.js';
-import { validateContract } from '../core/contract-validator.js';
+import { validateContract } from '../contracts/contract-validator.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import type { MessageContext } from '../core/message-context.js';
-import type { ContractMetadata } from '../decorators/event-contract.decorator.js';
+import type { ContractMetadata } from '../core/contract.js';
 
 /**
  * Decodes the body by content type (rejecting unsafe input) and, for contract-typed

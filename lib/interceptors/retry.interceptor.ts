@@ -2,8 +2,8 @@ import { NackMessage, NonRetryableError, SettleSignal, type ErrorClass } from '.
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
 import type { MessageContext } from '../core/message-context.js';
-import type { ResolvedRetry } from '../discovery/handler-binding.js';
-import { backoffDelay } from './backoff.js';
+import type { ResolvedRetry } from '../config/handler-binding.js';
+import { backoffDelay } from '../core/backoff.js';
 
 /** While waiting in-process, tell the broker the message is still being worked on this often. */
 const KEEP_ALIVE_MS = 5_000;

@@ -2,7 +2,7 @@ import { AckMessage, NackMessage, RejectMessage } from '../core/errors.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
 import type { MessageContext } from '../core/message-context.js';
-import type { AckPolicy } from '../module/nestream-options.js';
+import type { AckPolicy } from '../config/nestream-options.js';
 
 /**
  * Outermost: turns the chain's outcome into exactly one ack / nack / reject. An error that

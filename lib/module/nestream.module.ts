@@ -1,20 +1,21 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type { ContractClass } from '../decorators/event-contract.decorator.js';
+import type { ContractClass } from '../core/contract.js';
 import { HandlerExplorer } from '../discovery/handler-explorer.js';
-import { NESTREAM_HANDLER_OBSERVERS } from '../discovery/handler-observer.js';
-import { NestreamMetadataAccessor } from '../discovery/metadata-accessor.js';
+import { NESTREAM_HANDLER_OBSERVERS } from '../config/handler-observer.js';
+import { NestreamMetadataAccessor } from '../decorators/metadata-accessor.js';
 import { NestreamRegistrar } from '../discovery/nestream.registrar.js';
 import { MemoryIdempotencyStore } from '../interceptors/memory-idempotency-store.js';
 import { EventPublisher } from '../publishing/event-publisher.js';
 import { MessageBus, type PublishOptions } from '../publishing/message-bus.js';
-import { NestreamHealth } from '../observability/nestream-health.js';
+import { NestreamHealth } from '../health/nestream-health.js';
 import { NESTREAM_TELEMETRY, NestreamTelemetry } from '../observability/nestream-telemetry.js';
 import { PublishPipeline } from '../publishing/publish-pipeline.js';
-import { getPublisherToken } from '../publishing/publisher-token.js';
-import { TransportRegistry } from '../transports/transport-registry.js';
-import { ConfigurableNestreamModule, NESTREAM_IDEMPOTENCY_STORE, NESTREAM_OPTIONS } from './nestream.module-definition.js';
-import type { NestreamModuleOptions } from './nestream-options.js';
+import { getPublisherToken } from '../decorators/publisher-token.js';
+import { TransportRegistry } from '../config/transport-registry.js';
+import { MemoryTransport } from '../transports/memory/memory.transport.js';
+import { ConfigurableNestreamModule, NESTREAM_IDEMPOTENCY_STORE, NESTREAM_OPTIONS } from '../config/nestream.module-definition.js';
+import type { NestreamModuleOptions } from '../config/nestream-options.js';
 
 /** A contract (or topic) for `forFeature`, optionally with publish defaults such as the transport. */
 export type FeatureEntry = ContractClass | string | ({ contract: ContractClass | string } & PublishOptions);
@@ -33,7 +34,7 @@ export class NestreamFeatureModule {}
     MessageBus,
     {
       provide: TransportRegistry,
-      useFactory: (options: NestreamModuleOptions) => new TransportRegistry(options.transports),
+      useFactory: (options: NestreamModuleOptions) => new TransportRegistry(options.transports, () => new MemoryTransport()),
       inject: [NESTREAM_OPTIONS],
     },
     {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
 import { ConfigurationError } from '../core/errors.js';
 import { NESTREAM_TELEMETRY, type NestreamTelemetry } from './nestream-telemetry.js';
-import type { MetricsRegistry } from '../module/nestream-options.js';
+import type { MetricsRegistry } from '../config/nestream-options.js';
 
 export interface NestreamMetricsModuleOptions {
   /** Route of the endpoint. Default `metrics`. */

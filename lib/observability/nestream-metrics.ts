@@ -1,5 +1,5 @@
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MetricsOptions, MetricsRegistry } from '../module/nestream-options.js';
+import type { MetricsOptions, MetricsRegistry } from '../config/nestream-options.js';
 import type { MessageOutcome } from './message-outcome.js';
 import { loadOptionalPeer } from './optional-peer.js';
 

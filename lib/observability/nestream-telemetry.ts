@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import type { MessageInterceptor } from '../core/interceptor.js';
-import type { NestreamModuleOptions } from '../module/nestream-options.js';
-import type { TransportRegistry } from '../transports/transport-registry.js';
+import type { NestreamModuleOptions } from '../config/nestream-options.js';
+import type { TransportRegistry } from '../config/transport-registry.js';
 import { MessageLoggingInterceptor } from './message-logging.interceptor.js';
 import { ConsumeMetricsInterceptor, PublishMetricsInterceptor } from './metrics.interceptor.js';
 import { NestreamMetrics } from './nestream-metrics.js';

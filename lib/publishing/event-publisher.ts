@@ -1,5 +1,5 @@
-import type { ContractClass, ContractMetadata } from '../decorators/event-contract.decorator.js';
-import { contractOf } from '../discovery/contract-of.js';
+import type { ContractClass, ContractMetadata } from '../core/contract.js';
+import { contractOf } from '../decorators/metadata-accessor.js';
 import type { MessageBus, PublishOptions } from './message-bus.js';
 
 /** Typed publisher of one event contract (or topic), from `@InjectPublisher`. */

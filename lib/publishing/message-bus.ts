@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { encodePayload } from '../core/codec.js';
-import { validateContract } from '../core/contract-validator.js';
+import { validateContract } from '../contracts/contract-validator.js';
 import { Headers, type MessageHeaders } from '../core/headers.js';
-import type { ContractClass, ContractMetadata } from '../decorators/event-contract.decorator.js';
-import { contractOf } from '../discovery/contract-of.js';
-import { NESTREAM_OPTIONS } from '../module/nestream.module-definition.js';
-import type { NestreamModuleOptions } from '../module/nestream-options.js';
-import { TransportRegistry } from '../transports/transport-registry.js';
+import type { ContractClass, ContractMetadata } from '../core/contract.js';
+import { contractOf } from '../decorators/metadata-accessor.js';
+import { NESTREAM_OPTIONS } from '../config/nestream.module-definition.js';
+import type { NestreamModuleOptions } from '../config/nestream-options.js';
+import { TransportRegistry } from '../config/transport-registry.js';
 import { PublishPipeline } from './publish-pipeline.js';
 
 export interface PublishOptions {

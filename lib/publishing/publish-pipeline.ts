@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { composePublish, type PublishNext } from '../core/interceptor.js';
 import type { OutboundMessage } from '../core/message.js';
 import { CorrelationInterceptor } from '../interceptors/correlation.interceptor.js';
-import { NESTREAM_OPTIONS } from '../module/nestream.module-definition.js';
-import type { NestreamModuleOptions } from '../module/nestream-options.js';
+import { NESTREAM_OPTIONS } from '../config/nestream.module-definition.js';
+import type { NestreamModuleOptions } from '../config/nestream-options.js';
 import { NESTREAM_TELEMETRY, type NestreamTelemetry } from '../observability/nestream-telemetry.js';
-import { TransportRegistry } from '../transports/transport-registry.js';
+import { TransportRegistry } from '../config/transport-registry.js';
 
 /**
  * The outbound side of the interceptor chain, composed once: every publish (bus, typed

@@ -1,7 +1,7 @@
 
 import type { OutboundMessage } from '../core/message.js';
 import type { MemoryTransport } from '../transports/memory/memory.transport.js';
-import type { SubscribeRequest, Subscription, Transport, TransportHealth } from '../transports/transport.js';
+import type { SubscribeRequest, Subscription, Transport, TransportHealth } from '../core/transport.js';
 
 /** An in-memory transport that also keeps every message published through it. */
 export class RecordingTransport implements Transport {

@@ -1,14 +1,15 @@
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { ModuleRef } from '@nestjs/core';
-import type { ContractClass } from '../decorators/event-contract.decorator.js';
-import { NESTREAM_HANDLER_OBSERVERS, type HandlerCall } from '../discovery/handler-observer.js';
-import { NESTREAM_OPTIONS } from '../module/nestream.module-definition.js';
-import type { NestreamModuleOptions } from '../module/nestream-options.js';
+import type { ContractClass } from '../core/contract.js';
+import { NESTREAM_HANDLER_OBSERVERS, type HandlerCall } from '../config/handler-observer.js';
+import { NESTREAM_OPTIONS } from '../config/nestream.module-definition.js';
+import type { NestreamModuleOptions } from '../config/nestream-options.js';
 import { MessageBus, type PublishOptions } from '../publishing/message-bus.js';
 import { decodePayload } from '../core/codec.js';
 import type { OutboundMessage } from '../core/message.js';
 import { MemoryTransport } from '../transports/memory/memory.transport.js';
-import { TransportRegistry } from '../transports/transport-registry.js';
+import { TransportRegistry } from '../config/transport-registry.js';
+import { DEFAULT_MEMORY_TRANSPORT } from '../config/constants.js';
 import { RecordingTransport } from './recording.transport.js';
 
 export interface PublishedMessage {
@@ -41,7 +42,7 @@ export class TestBroker {
         factory: (options: NestreamModuleOptions, moduleRef: ModuleRef) => {
           this.moduleRef = moduleRef;
           const names = Object.keys(options.transports ?? {});
-          return new TransportRegistry(Object.fromEntries((names.length ? names : ['memory']).map((name) => [name, this.transport(name)])));
+          return new TransportRegistry(Object.fromEntries(names.map((name) => [name, this.transport(name)])), () => this.transport(DEFAULT_MEMORY_TRANSPORT));
         },
         inject: [NESTREAM_OPTIONS, ModuleRef],
       })

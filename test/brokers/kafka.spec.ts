@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Delivery } from '../../lib/core/message.js';
-import type { SubscribeRequest } from '../../lib/transports/transport.js';
+import type { SubscribeRequest } from '../../lib/core/transport.js';
 import { KafkaContext, KafkaTransport, type KafkaTransportOptions } from '../../lib/transports/kafka/index.js';
 import { endpoints, UNREACHABLE_PORT } from './endpoints.js';
 import { PrivateKafkaBroker } from './kafka-private-broker.js';

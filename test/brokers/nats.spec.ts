@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import type { Delivery } from '../../lib/core/message.js';
 import { NatsContext, NatsTransport, type NatsJetStreamOptions } from '../../lib/transports/nats/index.js';
-import type { DeliveryHandler, SubscribeRequest } from '../../lib/transports/transport.js';
+import type { DeliveryHandler, SubscribeRequest } from '../../lib/core/transport.js';
 import { endpoints } from './endpoints.js';
 import { PrivateNatsServer } from './nats-private-server.js';
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import type { Delivery, OutboundMessage } from '../../lib/core/message.js';
-import type { Transport } from '../../lib/transports/transport.js';
+import type { Transport } from '../../lib/core/transport.js';
 
 const run = promisify(execFile);
 

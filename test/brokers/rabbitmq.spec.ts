@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import type { Delivery } from '../../lib/core/message.js';
 import { RabbitContext, RabbitTopologyError, RabbitTransport, RabbitUnroutableError, retryDelayBucket } from '../../lib/transports/rabbitmq/index.js';
 import type { RabbitTransportOptions } from '../../lib/transports/rabbitmq/index.js';
-import type { Subscription } from '../../lib/transports/transport.js';
+import type { Subscription } from '../../lib/core/transport.js';
 import { endpoints } from './endpoints.js';
 import { BrokerAdmin, closeConnectionsFromBroker, eventually, Inbox, publishUntilConfirmed, sleep, uid } from './rabbitmq-helpers.js';
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Delivery } from '../../lib/core/message.js';
 import { RedisContext, RedisIdempotencyStore, RedisTransport, type RedisTransportOptions } from '../../lib/transports/redis/index.js';
-import type { DeliveryHandler, Subscription } from '../../lib/transports/transport.js';
+import type { DeliveryHandler, Subscription } from '../../lib/core/transport.js';
 import { endpoints, UNREACHABLE_PORT } from './endpoints.js';
 import { FreezableProxy, PrivateRedisServer } from './redis-private-server.js';
 import { eventually, sleep } from '../support/poll.js';

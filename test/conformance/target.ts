@@ -1,4 +1,4 @@
-import type { Transport } from '../../lib/transports/transport.js';
+import type { Transport } from '../../lib/core/transport.js';
 
 /**
  * One transport under the conformance suite. Each transport adds a file in ./targets that

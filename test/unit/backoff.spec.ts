@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../lib/interceptors/backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../lib/core/backoff.js';
 import { RetryInterceptor } from '../../lib/interceptors/retry.interceptor.js';
 import { MessageContext, type Delivery } from '../../lib/index.js';
 

@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, Validate, ValidateNested, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { describe, expect, it } from '@jest/globals';
-import { validateContract } from '../../lib/core/contract-validator.js';
+import { validateContract } from '../../lib/contracts/contract-validator.js';
 import { MessageValidationError } from '../../lib/core/errors.js';
-import { validatesSynchronously } from '../../lib/core/sync-validation.js';
+import { validatesSynchronously } from '../../lib/contracts/sync-validation.js';
 
 class Signup {
   @IsInt() userId!: number;

@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { MemoryTransport, NestreamHealth, NestreamModule, Subscriber, type TransportHealth } from '../../lib/index.js';
-import { NestreamHealthIndicator } from '../../lib/observability/terminus/index.js';
+import { NestreamHealthIndicator } from '../../lib/health/index.js';
 import { bootApp } from '../support/app-harness.js';
 
 /** A memory transport whose health a test can break, as a broker outage or a dead consumer would. */

@@ -1,4 +1,4 @@
-import type { BatchDeliveryHandler, BatchSubscribeRequest, DeliveryHandler, SubscribeRequest } from '../transport.js';
+import type { BatchDeliveryHandler, BatchSubscribeRequest, DeliveryHandler, SubscribeRequest } from '../../core/transport.js';
 import type { KafkaSubscribeOptions } from './kafka.options.js';
 import { SlotPool } from './slot-pool.js';
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Admin, Kafka, KafkaConfig, Message, Producer } from 'kafkajs';
 import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContextInit } from '../../core/message-context.js';
-import type { BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../transport.js';
+import type { BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { GroupSubscription } from './group-subscription.js';
 import { KafkaContext } from './kafka.context.js';
 import { KafkaGroupConsumer } from './kafka-group-consumer.js';

@@ -1,6 +1,6 @@
 import { Deque } from '../../core/deque.js';
 import type { Delivery, InboundMessage, NackOptions } from '../../core/message.js';
-import type { DeliveryHandler } from '../transport.js';
+import type { DeliveryHandler } from '../../core/transport.js';
 
 /** A message waiting in, or delivered from, one consumer group's queue. */
 export interface QueuedMessage {

@@ -5,7 +5,7 @@ import type {
   Transport,
   TransportCapabilities,
   TransportHealth,
-} from '../transport.js';
+} from '../../core/transport.js';
 import { MemoryGroup, type GroupMember } from './memory-group.js';
 
 export interface MemoryTransportOptions {

@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { Msg, Subscription as NatsSubscription } from '@nats-io/transport-node';
 import { Deque } from '../../core/deque.js';
 import type { Delivery, InboundMessage } from '../../core/message.js';
-import type { SubscribeRequest, Subscription } from '../transport.js';
+import type { SubscribeRequest, Subscription } from '../../core/transport.js';
 import type { NatsConnectionHolder } from './nats-connection.js';
 import { fromNatsHeaders } from './nats-headers.js';
 import { NatsDefaults } from './nats.options.js';

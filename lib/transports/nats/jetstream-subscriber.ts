@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import type { SubscribeRequest, Subscription } from '../transport.js';
+import type { SubscribeRequest, Subscription } from '../../core/transport.js';
 import { ensureConsumer, type ConsumerTarget } from './jetstream-consumer-config.js';
 import { JetStreamDelivery } from './jetstream-delivery.js';
 import type { NatsConnectionHolder } from './nats-connection.js';

@@ -8,7 +8,7 @@ import type {
   Transport,
   TransportCapabilities,
   TransportHealth,
-} from '../transport.js';
+} from '../../core/transport.js';
 import { CoreSubscriber } from './core-subscriber.js';
 import { FlushBatcher } from './flush-batcher.js';
 import { JetStreamSubscriber } from './jetstream-subscriber.js';

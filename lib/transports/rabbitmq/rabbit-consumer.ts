@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { DeliveryHandler } from '../transport.js';
+import type { DeliveryHandler } from '../../core/transport.js';
 import type { ConfirmPublisher } from './confirm-publisher.js';
 import { describe, type RabbitConnection } from './rabbit-connection.js';
 import { createDelivery, type Settlement } from './rabbit-delivery.js';

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ChannelModel, Options } from 'amqplib';
 import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
-import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../transport.js';
+import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { ConfirmPublisher } from './confirm-publisher.js';
 import { RabbitConnection } from './rabbit-connection.js';
 import { RabbitConsumer } from './rabbit-consumer.js';

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { Deque } from '../../core/deque.js';
 import type { Delivery } from '../../core/message.js';
-import type { DeliveryHandler } from '../transport.js';
+import type { DeliveryHandler } from '../../core/transport.js';
 import { decodeEnvelope } from './pubsub-envelope.js';
 import { closeClient, errorMessage, type RedisSubscriberLike } from './redis-client.js';
 import type { RedisPubSubMessage } from './redis.context.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
-import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../transport.js';
+import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { AckBatcher, PipelinedCommands } from './pipelined-commands.js';
 import { encodeEnvelope } from './pubsub-envelope.js';
 import { PubSubSubscriber } from './pubsub-subscriber.js';

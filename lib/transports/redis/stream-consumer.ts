@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Delivery } from '../../core/message.js';
-import type { DeliveryHandler } from '../transport.js';
+import type { DeliveryHandler } from '../../core/transport.js';
 import type { AckBatcher } from './pipelined-commands.js';
 import { closeClient, errorMessage, type RedisClientLike } from './redis-client.js';
 import type { RedisStreamEntry } from './redis.context.js';

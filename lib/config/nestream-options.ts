@@ -1,18 +1,10 @@
+import type { BackoffOptions } from '../core/backoff.js';
 import type { ErrorClass } from '../core/errors.js';
+
+export type { BackoffOptions } from '../core/backoff.js';
 import type { IdempotencyStore } from '../core/idempotency-store.js';
 import type { MessageInterceptor } from '../core/interceptor.js';
-import type { Transport } from '../transports/transport.js';
-
-export interface BackoffOptions {
-  /** Delay before the second attempt. Default 100 ms. */
-  initialMs?: number;
-  /** Each delay is the previous one times this. Default 2. */
-  factor?: number;
-  /** No delay is longer than this. Default 30 s. */
-  maxMs?: number;
-  /** Random spread as a fraction of the delay (0.1 = ±10%); the cap still holds. Default 0.1. */
-  jitter?: number;
-}
+import type { Transport } from '../core/transport.js';
 
 export interface RetryOptions {
   /** Runs in all, the first included. Default 3. */

@@ -1,5 +1,5 @@
-import type { ContractClass } from '../decorators/event-contract.decorator.js';
-import { contractOf } from '../discovery/contract-of.js';
+import type { ContractClass } from '../core/contract.js';
+import { contractOf } from './metadata-accessor.js';
 
 /** The injection token of the typed publisher for a contract class or topic. */
 export function getPublisherToken(target: ContractClass | string): string {

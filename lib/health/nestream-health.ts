@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NestreamRegistrar } from '../discovery/nestream.registrar.js';
-import { TransportRegistry } from '../transports/transport-registry.js';
-import type { TransportHealth } from '../transports/transport.js';
+import { TransportRegistry } from '../config/transport-registry.js';
+import type { TransportHealth } from '../core/transport.js';
 import { redactSecrets } from '../core/redact.js';
 
 export interface TransportHealthReport {

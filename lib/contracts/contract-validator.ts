@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
-import { MessageValidationError, type ValidationIssue } from './errors.js';
+import { MessageValidationError, type ValidationIssue } from '../core/errors.js';
 import { validatesSynchronously } from './sync-validation.js';
 
 const OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };

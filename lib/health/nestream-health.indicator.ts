@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { NestreamHealth } from '../nestream-health.js';
+import { NestreamHealth } from './nestream-health.js';
 
 /**
  * nestream's health as a @nestjs/terminus indicator: up when every transport is up and every

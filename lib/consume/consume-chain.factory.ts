@@ -7,19 +7,19 @@ import { IdempotencyInterceptor } from '../interceptors/idempotency.interceptor.
 import { PayloadInterceptor } from '../interceptors/payload.interceptor.js';
 import { RetryInterceptor } from '../interceptors/retry.interceptor.js';
 import { SettleInterceptor } from '../interceptors/settle.interceptor.js';
-import type { NestreamModuleOptions } from '../module/nestream-options.js';
+import type { NestreamModuleOptions } from '../config/nestream-options.js';
 import type { NestreamTelemetry } from '../observability/nestream-telemetry.js';
 import type { MessageBus } from '../publishing/message-bus.js';
 import type { PublishPipeline } from '../publishing/publish-pipeline.js';
-import type { BatchDeliveryHandler, Transport } from '../transports/transport.js';
+import type { BatchDeliveryHandler, Transport } from '../core/transport.js';
 import type { Delivery } from '../core/message.js';
 import type { MessageContext } from '../core/message-context.js';
 import { CorrelationScope } from '../core/correlation.js';
-import type { HandlerBinding, PublishTarget } from './handler-binding.js';
+import type { HandlerBinding, PublishTarget } from '../config/handler-binding.js';
 import { batchRetryTarget, MessageBatch } from './message-batch.js';
 import { splitRepeatedKeys } from './repeated-keys.js';
 import type { HandlerInvocation } from './handler-invoker.js';
-import type { HandlerObserver } from './handler-observer.js';
+import type { HandlerObserver } from '../config/handler-observer.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import type { ErrorClass } from '../core/errors.js';
 import type { MessageInterceptor } from '../core/interceptor.js';
-import type { AckPolicy, BackoffOptions } from '../module/nestream-options.js';
-import type { ContractMetadata } from '../decorators/event-contract.decorator.js';
+import type { AckPolicy, BackoffOptions } from './nestream-options.js';
+import type { ContractMetadata } from '../core/contract.js';
 
 export interface ResolvedRetry {
   readonly attempts: number;

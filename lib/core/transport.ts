@@ -1,5 +1,5 @@
-import type { Delivery, OutboundMessage } from '../core/message.js';
-import type { MessageContext, MessageContextInit } from '../core/message-context.js';
+import type { Delivery, OutboundMessage } from './message.js';
+import type { MessageContext, MessageContextInit } from './message-context.js';
 
 /**
  * What a broker can promise. Generic code (retry, the shared conformance suite) asks these

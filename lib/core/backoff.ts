@@ -1,4 +1,13 @@
-import type { BackoffOptions } from '../module/nestream-options.js';
+export interface BackoffOptions {
+  /** Delay before the second attempt. Default 100 ms. */
+  initialMs?: number;
+  /** Each delay is the previous one times this. Default 2. */
+  factor?: number;
+  /** No delay is longer than this. Default 30 s. */
+  maxMs?: number;
+  /** Random spread as a fraction of the delay (0.1 = ±10%); the cap still holds. Default 0.1. */
+  jitter?: number;
+}
 
 export const DEFAULT_BACKOFF: Required<BackoffOptions> = { initialMs: 100, factor: 2, maxMs: 30_000, jitter: 0.1 };
 

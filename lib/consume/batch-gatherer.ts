@@ -1,5 +1,5 @@
 import type { Delivery } from '../core/message.js';
-import type { BatchSubscribeRequest, DeliveryHandler, SubscribeRequest } from '../transports/transport.js';
+import type { BatchSubscribeRequest, DeliveryHandler, SubscribeRequest } from '../core/transport.js';
 
 interface OpenBatch {
   readonly deliveries: Delivery[];

@@ -1,7 +1,6 @@
-import { DEFAULT_MEMORY_TRANSPORT } from '../constants.js';
+import { DEFAULT_MEMORY_TRANSPORT } from './constants.js';
 import { ConfigurationError } from '../core/errors.js';
-import { MemoryTransport } from './memory/memory.transport.js';
-import type { Transport } from './transport.js';
+import type { Transport } from '../core/transport.js';
 
 /** The app's named transports. The first configured is the default. */
 export class TransportRegistry {
@@ -10,9 +9,10 @@ export class TransportRegistry {
   private readonly connecting = new Map<string, Promise<Transport>>();
   readonly defaultName: string;
 
-  constructor(transports: Record<string, Transport> | undefined) {
+  /** `createDefault` makes the transport used when none is configured (the module passes the in-memory one). */
+  constructor(transports: Record<string, Transport> | undefined, createDefault: () => Transport) {
     const entries = Object.entries(transports ?? {});
-    if (entries.length === 0) entries.push([DEFAULT_MEMORY_TRANSPORT, new MemoryTransport()]);
+    if (entries.length === 0) entries.push([DEFAULT_MEMORY_TRANSPORT, createDefault()]);
     for (const [name, transport] of entries) {
       if (!transport || typeof transport.publish !== 'function' || typeof transport.subscribe !== 'function') {
         throw new ConfigurationError(`NestreamModule: transport '${name}' is not a Transport instance`);

@@ -1,0 +1,10 @@
+/** A class used as an event contract (its instances are the events). */
+export type ContractClass<T = object> = new (...args: never[]) => T;
+
+/** What `@EventContract` records about a class: the event's type (its topic) and version. */
+export interface ContractMetadata {
+  /** Event type; also the topic / subject / routing key. */
+  readonly name: string;
+  readonly version?: string;
+  readonly target: ContractClass;
+}
