@@ -46,7 +46,11 @@ export interface BatchSubscribeRequest extends Omit<SubscribeRequest, 'handler' 
 }
 
 export interface Subscription {
-  /** Stop taking new messages, then resolve once every in-flight delivery has been settled. */
+  /**
+   * Stop taking new messages; hand every message received but not yet started back to the
+   * broker at once (so another member, or the next start, gets it without waiting out an ack
+   * timeout); then resolve once every started delivery has been settled.
+   */
   close(): Promise<void>;
 }
 
@@ -75,6 +79,11 @@ export interface Transport {
   subscribeBatch?(request: BatchSubscribeRequest): Promise<Subscription>;
   /** Resolves once the broker has accepted the message; rejects (never resolves) if it did not. */
   publish(message: OutboundMessage): Promise<void>;
+  /**
+   * The problems of one subscriber's `transportOptions` (unknown keys, bad values), checked at
+   * bootstrap so a typo fails there, naming the handler. Empty when they are fine.
+   */
+  checkSubscriberOptions?(options: Readonly<Record<string, unknown>>): readonly string[];
   /** Drains subscriptions still open, then disconnects. Idempotent. */
   close(): Promise<void>;
   health(): TransportHealth;

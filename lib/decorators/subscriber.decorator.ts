@@ -14,7 +14,7 @@ export interface BatchOptions {
   maxWaitMs?: number;
 }
 
-export interface SubscriberOptions {
+export interface SubscriberOptions<TransportOptions extends object = Record<string, unknown>> {
   /** Name of a configured transport. Default: the first one. */
   transport?: string;
   /** Consumer group / queue group / queue. Default `<serviceName>.<Class>.<method>`. */
@@ -40,8 +40,12 @@ export interface SubscriberOptions {
    * for dead-letter monitors, which must see bodies that failed to decode. Default true.
    */
   decode?: boolean;
-  /** Passed to the transport as they are (e.g. Kafka `fromBeginning`); see each transport. */
-  transportOptions?: Record<string, unknown>;
+  /**
+   * The transport's own subscriber options (e.g. Kafka `fromBeginning`); see each transport.
+   * Checked at bootstrap: an unknown key or a bad value fails there, naming `Class.method`.
+   * Type them by naming the transport's options type: `@Subscriber<KafkaSubscriberOptions>(...)`.
+   */
+  transportOptions?: TransportOptions;
 }
 
 export interface SubscriberMetadata {
@@ -50,9 +54,12 @@ export interface SubscriberMetadata {
 }
 
 /** Subscribes the method to a topic or event contract. Stackable: one method, several subscriptions. */
-export function Subscriber(target: string | ContractClass, options: SubscriberOptions = {}): MethodDecorator {
+export function Subscriber<TransportOptions extends object = Record<string, unknown>>(
+  target: string | ContractClass,
+  options: SubscriberOptions<TransportOptions> = {},
+): MethodDecorator {
   return (_prototype, _method, descriptor) => {
-    appendMetadata<SubscriberMetadata>(SUBSCRIBER_METADATA, { target, options }, descriptor.value as object);
+    appendMetadata<SubscriberMetadata>(SUBSCRIBER_METADATA, { target, options: options as SubscriberOptions }, descriptor.value as object);
     return descriptor;
   };
 }

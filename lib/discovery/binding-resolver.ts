@@ -61,9 +61,15 @@ export class BindingResolver {
       ack,
       nonRetryable: [...(this.options.nonRetryable ?? []), ...(options.nonRetryable ?? [])],
       interceptors: handler.interceptors,
-      transportOptions: options.transportOptions ?? {},
+      transportOptions: this.transportOptions(id, transport, options.transportOptions ?? {}),
       publishTo,
     };
+  }
+
+  private transportOptions(id: string, transport: string, options: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+    const problems = this.registry.get(transport).checkSubscriberOptions?.(options) ?? [];
+    if (problems.length > 0) throw new ConfigurationError(`${id}: transportOptions for '${transport}': ${problems.join('; ')}`);
+    return options;
   }
 
   private contract(id: string, target: string | ContractClass): ContractMetadata | undefined {

@@ -1,6 +1,6 @@
 import type { BatchDeliveryHandler, BatchSubscribeRequest, DeliveryHandler, SubscribeRequest } from '../../core/transport.js';
 import type { KafkaSubscribeOptions } from './kafka.options.js';
-import { SlotPool } from './slot-pool.js';
+import { SlotPool } from '../kit/slot-pool.js';
 
 /** How a subscription takes its messages: one at a time, or a fetched partition's messages in chunks. */
 export type SubscriptionHandler =

@@ -1,6 +1,8 @@
 import { Deque } from '../../core/deque.js';
-import type { Delivery, InboundMessage, NackOptions } from '../../core/message.js';
+import type { InboundMessage } from '../../core/message.js';
 import type { DeliveryHandler } from '../../core/transport.js';
+import { Dispatcher } from '../kit/dispatcher.js';
+import { settleOnce, type SettleOnceDelivery, type Settlement } from '../kit/settle-once.js';
 
 /** A message waiting in, or delivered from, one consumer group's queue. */
 export interface QueuedMessage {
@@ -11,13 +13,22 @@ export interface QueuedMessage {
   deliveries: number;
 }
 
-export interface GroupMember {
-  readonly handler: DeliveryHandler;
-  readonly concurrency: number;
-  inFlight: number;
-  closed: boolean;
-  /** Resolves `close()` once in-flight reaches zero. */
-  onIdle?: () => void;
+/** One subscription of a group: its dispatcher bounds what it handles at once. */
+export class GroupMember {
+  readonly dispatcher: Dispatcher<SettleOnceDelivery>;
+  /** No longer takes messages, unless draining. */
+  closed = false;
+  /** Closing as the group's last member: it still takes what is queued, until its close is cut short. */
+  draining = false;
+
+  constructor(handler: DeliveryHandler, concurrency: number, onError: (error: unknown) => void) {
+    // No buffer: queued messages wait in the group, where any member (or a later one) can take them.
+    this.dispatcher = new Dispatcher({ concurrency, handler, bufferSize: 0, onError, handBack: () => undefined });
+  }
+
+  get takes(): boolean {
+    return (!this.closed || this.draining) && this.dispatcher.freeSlots > 0;
+  }
 }
 
 /**
@@ -33,10 +44,16 @@ export class MemoryGroup {
   private nextMember = 0;
   private pendingTimers = new Set<NodeJS.Timeout>();
   private dispatchScheduled = false;
+  private drainWaiters: (() => void)[] = [];
   /** Messages queued, delayed or in flight; the test broker waits for zero. */
   outstanding = 0;
+  /** Messages handed to a member and not yet settled. */
+  private inFlight = 0;
 
-  constructor(private readonly onSettled: () => void) {}
+  constructor(
+    readonly name: string,
+    private readonly onSettled: () => void,
+  ) {}
 
   enqueue(message: QueuedMessage): void {
     this.outstanding++;
@@ -57,9 +74,30 @@ export class MemoryGroup {
     this.scheduleDispatch();
   }
 
+  /** A member changed what it takes (it started draining); hand out what waits. */
+  wake(): void {
+    this.scheduleDispatch();
+  }
+
   removeMember(member: GroupMember): void {
     const index = this.members.indexOf(member);
     if (index >= 0) this.members.splice(index, 1);
+  }
+
+  /** True when no other member is left to take what is queued: the closing member should drain it. */
+  isLastMember(member: GroupMember): boolean {
+    return this.members.every((other) => other === member || other.closed);
+  }
+
+  /** Resolves once nothing is queued, delayed or in flight in this group. */
+  whenDrained(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Messages no member has taken yet (queued, or waiting for a delayed redelivery). */
+  get undelivered(): number {
+    return this.outstanding - this.inFlight;
   }
 
   get memberCount(): number {
@@ -92,7 +130,7 @@ export class MemoryGroup {
   private pickMember(): GroupMember | undefined {
     for (let i = 0; i < this.members.length; i++) {
       const member = this.members[(this.nextMember + i) % this.members.length]!;
-      if (!member.closed && member.inFlight < member.concurrency) {
+      if (member.takes) {
         this.nextMember = (this.nextMember + i + 1) % this.members.length;
         return member;
       }
@@ -102,18 +140,7 @@ export class MemoryGroup {
 
   private deliver(member: GroupMember, queued: QueuedMessage): void {
     queued.deliveries++;
-    member.inFlight++;
-    let settled = false;
-    const settle = (outcome: 'ack' | 'reject' | NackOptions): Promise<void> => {
-      if (settled) return Promise.resolve();
-      settled = true;
-      member.inFlight--;
-      if (outcome === 'ack' || outcome === 'reject') this.finish(queued);
-      else this.redeliver(queued, outcome.delayMs ?? 0);
-      if (member.closed && member.inFlight === 0) member.onIdle?.();
-      this.scheduleDispatch();
-      return Promise.resolve();
-    };
+    this.inFlight++;
     const message: InboundMessage = {
       topic: queued.topic,
       body: queued.body,
@@ -123,15 +150,15 @@ export class MemoryGroup {
       redelivered: queued.deliveries > 1,
       raw: queued,
     };
-    const delivery: Delivery = {
-      message,
-      ack: () => settle('ack'),
-      reject: () => settle('reject'),
-      nack: (options) => settle(options ?? {}),
-    };
-    // The consume chain settles every delivery itself; a rejection here would be a bug in
-    // it, and must not take the dispatch loop down with it.
-    member.handler(delivery).catch(() => settle({}));
+    member.dispatcher.offer(settleOnce({ message, settle: (settlement) => this.settle(queued, settlement) }));
+  }
+
+  private settle(queued: QueuedMessage, settlement: Settlement): Promise<void> {
+    this.inFlight--;
+    if (settlement.kind === 'nack') this.redeliver(queued, settlement.delayMs);
+    else this.finish(queued);
+    this.scheduleDispatch();
+    return Promise.resolve();
   }
 
   private finish(queued: QueuedMessage): void {
@@ -142,6 +169,7 @@ export class MemoryGroup {
       if (next) this.ready.push(next);
       else this.busyKeys.delete(queued.key);
     }
+    if (this.outstanding === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
     this.onSettled();
   }
 

@@ -1,12 +1,7 @@
+import { NestreamLogger } from '../../core/logger.js';
 import type { OutboundMessage } from '../../core/message.js';
-import type {
-  SubscribeRequest,
-  Subscription,
-  Transport,
-  TransportCapabilities,
-  TransportHealth,
-} from '../../core/transport.js';
-import { MemoryGroup, type GroupMember } from './memory-group.js';
+import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
+import { MemoryGroup, GroupMember } from './memory-group.js';
 
 export interface MemoryTransportOptions {
   /** Messages larger than this are refused at publish, as a broker would. Default 16 MiB. */
@@ -17,7 +12,10 @@ export interface MemoryTransportOptions {
  * An in-process broker: topics, consumer groups (each group gets every message, members share
  * it), ack / nack with (delayed) redelivery, per-key order and a concurrency limit per
  * subscription. The default transport when none is configured, and the test broker.
- * Messages live as long as the process; nothing is written anywhere.
+ * Messages live as long as the process; nothing is written anywhere, so closing the last
+ * member of a group drains what its group still holds (bounded by the app's shutdown
+ * timeout), and `close()` logs what it could not deliver. Subscriber `transportOptions` are
+ * ignored, so handlers written for another broker run on it unchanged in tests.
  */
 export class MemoryTransport implements Transport {
   readonly kind = 'memory';
@@ -28,17 +26,22 @@ export class MemoryTransport implements Transport {
     lossy: false,
     nativeDelayedRedelivery: false,
   };
+  private readonly logger = new NestreamLogger('MemoryTransport');
   private readonly topics = new Map<string, Map<string, MemoryGroup>>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly maxMessageBytes: number;
   private closed = false;
   private subscriptionCount = 0;
+  /** Ends the drains of closing subscriptions: `close()` cuts them short. */
+  private stopDraining!: () => void;
+  private drainsStopped = this.newDrainStop();
 
   constructor(options: MemoryTransportOptions = {}) {
     this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
   }
 
   async connect(): Promise<void> {
+    if (this.closed) this.drainsStopped = this.newDrainStop();
     this.closed = false;
   }
 
@@ -57,23 +60,12 @@ export class MemoryTransport implements Transport {
   async subscribe(request: SubscribeRequest): Promise<Subscription> {
     if (this.closed) throw new Error('MemoryTransport is closed; cannot subscribe to ' + request.topic);
     const group = this.group(request.topic, request.group);
-    const member: GroupMember = { handler: request.handler, concurrency: Math.max(1, request.concurrency), inFlight: 0, closed: false };
+    const onError = (error: unknown) => this.logger.error(`handler for ${request.topic} (group ${request.group}) failed: ${(error as Error)?.message}`);
+    const member = new GroupMember(request.handler, Math.max(1, request.concurrency), onError);
     group.addMember(member);
     this.subscriptionCount++;
     let closing: Promise<void> | undefined;
-    return {
-      close: () =>
-        (closing ??= new Promise<void>((resolve) => {
-          member.closed = true;
-          this.subscriptionCount--;
-          const done = () => {
-            group.removeMember(member);
-            resolve();
-          };
-          if (member.inFlight === 0) done();
-          else member.onIdle = done;
-        })),
-    };
+    return { close: () => (closing ??= this.closeMember(group, member)) };
   }
 
   /** Declares a group so it keeps messages published before its first member subscribes. */
@@ -81,9 +73,18 @@ export class MemoryTransport implements Transport {
     this.group(topic, group);
   }
 
+  /** Stops deliveries (cutting drains short), and logs every message no member took. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    for (const groups of this.topics.values()) for (const group of groups.values()) group.clearTimers();
+    this.stopDraining();
+    for (const [topic, groups] of this.topics) {
+      for (const group of groups.values()) {
+        group.clearTimers();
+        const left = group.undelivered;
+        if (left > 0) this.logger.warn(`Closing with ${left} undelivered message(s) of ${topic} for group ${group.name}; they are dropped`);
+      }
+    }
   }
 
   health(): TransportHealth {
@@ -111,6 +112,27 @@ export class MemoryTransport implements Transport {
     return this.activeOutstanding() === 0;
   }
 
+  /**
+   * The last member of a group drains it before leaving (nobody else could take its messages in
+   * this process); other members just finish what they started.
+   */
+  private async closeMember(group: MemoryGroup, member: GroupMember): Promise<void> {
+    member.closed = true;
+    this.subscriptionCount--;
+    if (group.isLastMember(member) && group.outstanding > 0 && !this.closed) {
+      member.draining = true;
+      group.wake();
+      await Promise.race([group.whenDrained(), this.drainsStopped]);
+      member.draining = false;
+    }
+    await member.dispatcher.close();
+    group.removeMember(member);
+  }
+
+  private newDrainStop(): Promise<void> {
+    return new Promise<void>((resolve) => (this.stopDraining = resolve));
+  }
+
   private activeOutstanding(): number {
     let total = 0;
     for (const groups of this.topics.values()) {
@@ -128,7 +150,7 @@ export class MemoryTransport implements Transport {
     let groups = this.topics.get(topic);
     if (!groups) this.topics.set(topic, (groups = new Map()));
     let group = groups.get(name);
-    if (!group) groups.set(name, (group = new MemoryGroup(this.onSettled)));
+    if (!group) groups.set(name, (group = new MemoryGroup(name, this.onSettled)));
     return group;
   }
 }

@@ -1,10 +1,12 @@
-/** Counts in-flight deliveries of one subscription and makes callers wait for a free slot. */
+/** Counts one subscription's deliveries in flight and makes callers wait for a free slot. */
 export class SlotPool {
   private inUse = 0;
   private readonly waiters: (() => void)[] = [];
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(readonly size: number) {}
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`a slot pool needs a positive integer size, got ${size}`);
+  }
 
   get inFlight(): number {
     return this.inUse;
@@ -14,12 +16,16 @@ export class SlotPool {
     return this.size - this.inUse;
   }
 
+  /** Takes a slot now if one is free (true), without waiting. */
+  tryAcquire(): boolean {
+    if (this.inUse >= this.size) return false;
+    this.inUse++;
+    return true;
+  }
+
   acquire(): Promise<void> {
-    if (this.inUse < this.size) {
-      this.inUse++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiters.push(() => resolve()));
+    if (this.tryAcquire()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   release(): void {
