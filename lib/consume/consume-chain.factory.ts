@@ -13,7 +13,7 @@ import type { MessageBus } from '../publishing/message-bus.js';
 import type { PublishPipeline } from '../publishing/publish-pipeline.js';
 import type { BatchDeliveryHandler, Transport } from '../core/transport.js';
 import type { Delivery } from '../core/message.js';
-import type { MessageContext } from '../core/message-context.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
 import { CorrelationScope } from '../core/correlation.js';
 import type { HandlerBinding, PublishTarget } from '../config/handler-binding.js';
 import { batchRetryTarget, MessageBatch } from './message-batch.js';
@@ -27,7 +27,7 @@ const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const correlation = new CorrelationInterceptor();
 const rawPayload: MessageInterceptor = {
   intercept: (ctx, next) => {
-    ctx.payload = ctx.message.body;
+    deliveryState(ctx).payload = ctx.message.body;
     return next(ctx);
   },
 };

@@ -1,4 +1,4 @@
-import type { MessageContext } from '../core/message-context.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
 import type { RetryTarget } from '../interceptors/retry.interceptor.js';
 
 export type BatchRun = (contexts: readonly MessageContext[]) => Promise<unknown>;
@@ -56,12 +56,12 @@ export function batchRetryTarget(contexts: readonly MessageContext[]): RetryTarg
     get attempt() {
       return first.attempt;
     },
-    setAttempt: (attempt) => contexts.forEach((ctx) => ctx.setAttempt(attempt)),
+    setAttempt: (attempt) => contexts.forEach((ctx) => deliveryState(ctx).setAttempt(attempt)),
     recordFailure: () => {
       const at = new Date();
-      contexts.forEach((ctx) => ctx.recordFailure(at));
+      contexts.forEach((ctx) => deliveryState(ctx).recordFailure(at));
     },
-    recordRetry: () => contexts.forEach((ctx) => ctx.recordRetry()),
+    recordRetry: () => contexts.forEach((ctx) => deliveryState(ctx).recordRetry()),
     touch: async () => void (await Promise.all(contexts.map((ctx) => ctx.touch()))),
   };
 }

@@ -2,7 +2,7 @@ import { CorrelationScope } from '../core/correlation.js';
 import { Headers } from '../core/headers.js';
 import type { ConsumeNext, MessageInterceptor, PublishInfo, PublishNext } from '../core/interceptor.js';
 import type { OutboundMessage } from '../core/message.js';
-import type { MessageContext } from '../core/message-context.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
 
 /**
  * Binds the incoming correlation id (or a new one) to the handler's whole async scope, and
@@ -11,8 +11,9 @@ import type { MessageContext } from '../core/message-context.js';
 export class CorrelationInterceptor implements MessageInterceptor {
   intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
     const correlationId = ctx.headers[Headers.correlationId] || CorrelationScope.newId();
-    ctx.correlationId = correlationId;
-    ctx.headers[Headers.correlationId] = correlationId;
+    const state = deliveryState(ctx);
+    state.correlationId = correlationId;
+    state.setHeader(Headers.correlationId, correlationId);
     return CorrelationScope.run(correlationId, next, ctx);
   }
 

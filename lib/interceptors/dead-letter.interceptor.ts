@@ -2,7 +2,7 @@ import { MessageValidationError, BadMessageError, NackMessage, SettleSignal } fr
 import { DeadLetterHeaders, Headers, type MessageHeaders } from '../core/headers.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
-import type { MessageContext } from '../core/message-context.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
 import type { OutboundMessage } from '../core/message.js';
 import type { ResolvedDeadLetter } from '../config/handler-binding.js';
 
@@ -32,7 +32,7 @@ export class DeadLetterInterceptor implements MessageInterceptor {
       return await next(ctx);
     } catch (error) {
       if (error instanceof SettleSignal) throw error;
-      ctx.recordFailure();
+      deliveryState(ctx).recordFailure();
       const message: OutboundMessage = {
         topic: this.destination.topic,
         body: ctx.message.body,
@@ -48,8 +48,9 @@ export class DeadLetterInterceptor implements MessageInterceptor {
         throw new NackMessage({ delayMs: REDELIVER_AFTER_FAILED_DLQ_MS }, 'dead-letter publish failed', { cause: publishError });
       }
       const err = error as Error;
-      ctx.disposition = 'dead-lettered';
-      ctx.deadLetterError = error;
+      const state = deliveryState(ctx);
+      state.disposition = 'dead-lettered';
+      state.deadLetterError = error;
       this.logger.error(
         `${ctx.handler} dead-lettered message ${ctx.event.id ?? '-'} (${ctx.event.type ?? ctx.topic}) of ${ctx.topic} to ${this.destination.topic} after ${ctx.attempt} attempt(s): ${err?.name}: ${err?.message}`,
         err?.stack,

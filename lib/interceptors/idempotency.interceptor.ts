@@ -2,7 +2,7 @@ import { Headers } from '../core/headers.js';
 import type { IdempotencyStore } from '../core/idempotency-store.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
-import type { MessageContext } from '../core/message-context.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
 
 /** The key duplicates are recognised by: the `x-idempotency-key` header, else the message id. */
 export function idempotencyKeyOf(ctx: MessageContext): string | undefined {
@@ -42,7 +42,7 @@ export class IdempotencyInterceptor implements MessageInterceptor {
   private async process(ctx: MessageContext, next: ConsumeNext, scoped: string, previous?: Promise<unknown>): Promise<unknown> {
     if (previous) await previous.catch(() => undefined);
     if (await this.store.has(scoped)) {
-      ctx.disposition = 'duplicate';
+      deliveryState(ctx).disposition = 'duplicate';
       this.logger.debug(`${ctx.handler} skipped duplicate ${scoped} on ${ctx.topic}`);
       return undefined;
     }

@@ -1,7 +1,7 @@
 import { decodePayload, type DecodeLimits } from '../core/codec.js';
 import { validateContract } from '../contracts/contract-validator.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
-import type { MessageContext } from '../core/message-context.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
 import type { ContractMetadata } from '../core/contract.js';
 
 /**
@@ -20,7 +20,7 @@ export class PayloadInterceptor implements MessageInterceptor {
 
   async intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
     const data = decodePayload(ctx.message.body, ctx.headers, this.limits);
-    ctx.payload = this.contract ? await validateContract(this.contract.target, this.contract.name, data) : data;
+    deliveryState(ctx).payload = this.contract ? await validateContract(this.contract.target, this.contract.name, data) : data;
     return next(ctx);
   }
 }

@@ -1,7 +1,7 @@
 import { NackMessage, NonRetryableError, SettleSignal, type ErrorClass } from '../core/errors.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
-import type { MessageContext } from '../core/message-context.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
 import type { ResolvedRetry } from '../config/handler-binding.js';
 import { backoffDelay } from '../core/backoff.js';
 
@@ -11,7 +11,7 @@ const KEEP_ALIVE_MS = 5_000;
 /** The global timer (not timers/promises), so fake timers in users' tests control retries too. */
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** What the retry loop needs of the unit it runs again; a MessageContext is one. */
+/** What the retry loop needs of the unit it runs again: one delivery's state, or a whole batch. */
 export interface RetryTarget {
   readonly handler: string;
   readonly topic: string;
@@ -43,22 +43,23 @@ export class RetryInterceptor implements MessageInterceptor {
   }
 
   private async viaBroker(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
-    ctx.setAttempt(ctx.attempt);
+    const state = deliveryState(ctx);
+    state.setAttempt(state.attempt);
     try {
       return await next(ctx);
     } catch (error) {
       if (!this.isRetryable(error)) throw error;
-      ctx.recordFailure();
-      if (ctx.attempt >= this.retry.attempts) throw error;
-      const delayMs = backoffDelay(ctx.attempt, this.retry.backoff);
-      ctx.recordRetry();
-      this.warn(ctx, error, delayMs);
-      throw new NackMessage({ delayMs }, `retry ${ctx.attempt + 1}/${this.retry.attempts} in ${delayMs} ms`, { cause: error });
+      state.recordFailure();
+      if (state.attempt >= this.retry.attempts) throw error;
+      const delayMs = backoffDelay(state.attempt, this.retry.backoff);
+      state.recordRetry();
+      this.warn(state, error, delayMs);
+      throw new NackMessage({ delayMs }, `retry ${state.attempt + 1}/${this.retry.attempts} in ${delayMs} ms`, { cause: error });
     }
   }
 
   private inProcess(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
-    return this.runInProcess(ctx, () => next(ctx));
+    return this.runInProcess(deliveryState(ctx), () => next(ctx));
   }
 
   /** The in-process loop, for anything that runs as one unit: a message, or a whole batch. */

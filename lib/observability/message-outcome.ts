@@ -1,5 +1,5 @@
 import { AckMessage, NackMessage } from '../core/errors.js';
-import type { MessageContext } from '../core/message-context.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
 
 /**
  * How one delivery ended, as metrics, spans and log lines report it:
@@ -25,8 +25,9 @@ export function outcomeOf(ctx: MessageContext, error?: unknown, failed = error !
     if (error instanceof NackMessage) return 'retried';
     return 'failed'; // RejectMessage, or an error nothing handled: settle rejects it
   }
-  if (ctx.disposition === 'dead-lettered') return 'dead_lettered';
-  if (ctx.disposition === 'duplicate') return 'skipped_duplicate';
+  const { disposition } = deliveryState(ctx);
+  if (disposition === 'dead-lettered') return 'dead_lettered';
+  if (disposition === 'duplicate') return 'skipped_duplicate';
   // Manual acks: the handler settled it itself.
   if (ctx.settled === 'nack') return 'retried';
   if (ctx.settled === 'reject') return 'failed';

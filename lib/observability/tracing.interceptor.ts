@@ -2,7 +2,7 @@ import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { Headers } from '../core/headers.js';
 import type { ConsumeNext, MessageInterceptor, PublishInfo, PublishNext } from '../core/interceptor.js';
 import type { OutboundMessage } from '../core/message.js';
-import type { MessageContext } from '../core/message-context.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
 import { MessagingAttributes } from './messaging-attributes.js';
 import { outcomeOf, type MessageOutcome } from './message-outcome.js';
 import { extractTraceContext, injectTraceContext } from './w3c-trace-context.js';
@@ -38,7 +38,7 @@ export class ConsumeTracingInterceptor implements MessageInterceptor {
     const span = this.tracer.startSpan(`process ${ctx.topic}`, { kind: api.SpanKind.CONSUMER, attributes }, parent);
     try {
       const result = await api.context.with(api.trace.setSpan(parent, span), () => next(ctx));
-      this.finish(span, ctx, outcomeOf(ctx), ctx.deadLetterError);
+      this.finish(span, ctx, outcomeOf(ctx), deliveryState(ctx).deadLetterError);
       return result;
     } catch (error) {
       this.finish(span, ctx, outcomeOf(ctx, error, true), error);

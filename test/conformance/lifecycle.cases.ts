@@ -45,6 +45,43 @@ export function lifecycleCases(target: ConformanceTarget, apps: CaseApps): void 
     expect([...finished].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i));
   });
 
+  it('closes mid-flow the same on every broker: settled work stays settled, the rest is handed back at once', async () => {
+    const topic = topicFor('close');
+    const N = 200;
+    const handledBy: [Set<number>, Set<number>] = [new Set(), new Set()];
+    let firstAfterRestart: number | undefined;
+    const makeWorker = (run: 0 | 1) => {
+      @Controller()
+      class Worker {
+        @Subscriber(topic, { transport: 't', group: 'close', concurrency: 5, transportOptions: opts })
+        async handle(payload: { i: number }) {
+          if (run === 1) firstAfterRestart ??= Date.now();
+          await sleep(20);
+          handledBy[run].add(payload.i);
+        }
+      }
+      return Worker;
+    };
+    const first = await apps.boot([makeWorker(0)]);
+    for (let i = 0; i < N; i++) await first.get(MessageBus).publish(topic, { i }, { transport: 't' });
+    await until(target, () => handledBy[0].size >= 40, 'the first 40 handled');
+    await apps.close(first);
+    const settledBeforeClose = new Set(handledBy[0]);
+    await apps.boot([makeWorker(1)]);
+    const restartedAt = Date.now();
+    const left = N - settledBeforeClose.size;
+    if (caps.persistent && left > 0) {
+      await until(target, () => settledBeforeClose.size + handledBy[1].size >= N, 'every message, across the close', () => [settledBeforeClose.size, handledBy[1].size]);
+      // Handed back at close, not left to an ack timeout: the restart gets them at once.
+      expect(firstAfterRestart! - restartedAt).toBeLessThan(1_000);
+    } else {
+      await sleep(1_000);
+    }
+    const duplicates = [...handledBy[1]].filter((i) => settledBeforeClose.has(i));
+    expect(duplicates).toEqual([]); // what was settled before the close is never handled again
+    if (caps.persistent) expect(new Set([...settledBeforeClose, ...handledBy[1]]).size).toBe(N); // nothing lost
+  });
+
   itIf(Boolean(target.createUnreachable), 'rejects a publish while the broker is unreachable', async () => {
     const app = await bootApp({ transports: { t: target.createUnreachable!() } }, []);
     try {
