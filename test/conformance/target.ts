@@ -21,6 +21,14 @@ export interface ConformanceTarget {
   readonly subscribeSettleMs?: number;
   /** In-process only (memory): cases that need two OS processes do not apply. */
   readonly singleProcess?: boolean;
+  /**
+   * How many messages of `topic` the broker still holds as not done for `group`: delivered but
+   * not acknowledged, or not delivered yet (Kafka: end offset minus committed offset; JetStream:
+   * the durable's ack-pending plus pending; RabbitMQ: the group's queue depth once its consumers
+   * are gone; Redis Streams: the group's pending entries plus its lag; memory: outstanding).
+   * Read from the broker itself, so a missing ack cannot pass as one. Persistent targets have it.
+   */
+  unsettled?(topic: string, group: string): Promise<number>;
   /** Called before each case (e.g. a fresh in-memory broker). */
   reset?(): void;
 }

@@ -102,6 +102,11 @@ export class MemoryTransport implements Transport {
     return total;
   }
 
+  /** Messages of one topic that one group has not settled yet (queued, delayed or in flight). */
+  outstandingOf(topic: string, group: string): number {
+    return this.topics.get(topic)?.get(group)?.outstanding ?? 0;
+  }
+
   /** Resolves when no message is queued, delayed or in flight in any group that has members. */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();

@@ -8,6 +8,7 @@ const memory: ConformanceTarget = {
   create: () => sharedMemory,
   singleProcess: true,
   reset: () => resetMemoryBroker(),
+  unsettled: async (topic, group) => sharedMemory.outstandingOf(topic, group),
 };
 
 /** Every "new" transport of one test shares one broker, as clients of a real broker do. */
