@@ -1,25 +1,27 @@
+import type { HandlerBinding } from '../config/handler-binding.js';
+import type { HandlerObserver } from '../config/handler-observer.js';
+import type { NestreamModuleOptions } from '../config/nestream-options.js';
+import { CorrelationScope } from '../core/correlation.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { IdempotencyStore } from '../core/idempotency-store.js';
 import { composeConsume, type ConsumeNext, type MessageInterceptor } from '../core/interceptor.js';
+import type { Delivery } from '../core/message.js';
+import { deliveryState, type MessageContext } from '../core/message-context.js';
+import type { BatchDeliveryHandler, Transport } from '../core/transport.js';
 import { CorrelationInterceptor } from '../interceptors/correlation.interceptor.js';
 import { DeadLetterInterceptor } from '../interceptors/dead-letter.interceptor.js';
 import { IdempotencyInterceptor } from '../interceptors/idempotency.interceptor.js';
 import { PayloadInterceptor } from '../interceptors/payload.interceptor.js';
 import { RetryInterceptor } from '../interceptors/retry.interceptor.js';
 import { SettleInterceptor } from '../interceptors/settle.interceptor.js';
-import type { NestreamModuleOptions } from '../config/nestream-options.js';
 import type { NestreamTelemetry } from '../observability/nestream-telemetry.js';
 import type { MessageBus } from '../publishing/message-bus.js';
 import type { PublishPipeline } from '../publishing/publish-pipeline.js';
-import type { BatchDeliveryHandler, Transport } from '../core/transport.js';
-import type { Delivery } from '../core/message.js';
-import { deliveryState, type MessageContext } from '../core/message-context.js';
-import { CorrelationScope } from '../core/correlation.js';
-import type { HandlerBinding, PublishTarget } from '../config/handler-binding.js';
+import { BATCH_LEVEL_STEPS, inChainOrder, type ChainSteps } from './consume-chain.js';
+import { handlerTerminal } from './handler-terminal.js';
+import type { HandlerInvocation } from './handler-invoker.js';
 import { batchRetryTarget, MessageBatch } from './message-batch.js';
 import { splitRepeatedKeys } from './repeated-keys.js';
-import type { HandlerInvocation } from './handler-invoker.js';
-import type { HandlerObserver } from '../config/handler-observer.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -32,11 +34,11 @@ const rawPayload: MessageInterceptor = {
   },
 };
 
+type Mode = 'single' | 'batch';
+
 /**
- * Builds each handler's consume chain once, at bootstrap, in DESIGN.md's order:
- * settle → [tracing → metrics] → correlation → [message logs] → idempotency → dead-letter →
- * retry → user interceptors → payload (decode + validate) → Nest context → method → @Publisher
- * results. The bracketed telemetry is there only when turned on.
+ * Builds each handler's consume chain once, at bootstrap, in the order of CONSUME_CHAIN, for
+ * single handlers and batch handlers alike: nothing is composed per message or per batch.
  */
 export class ConsumeChainFactory {
   constructor(
@@ -48,24 +50,38 @@ export class ConsumeChainFactory {
     private readonly telemetry?: NestreamTelemetry,
   ) {}
 
+  /** Each step's interceptors for this handler (empty where a step is off). */
+  steps(binding: HandlerBinding, transport: Transport, mode: Mode = binding.batch ? 'batch' : 'single'): ChainSteps {
+    const telemetry = this.telemetry?.consume(binding) ?? {};
+    const retry = binding.retry ? new RetryInterceptor(binding.retry, mode === 'single' && this.usesNativeRetry(binding, transport), binding.nonRetryable) : undefined;
+    return {
+      settle: [new SettleInterceptor(binding.ack)],
+      tracing: telemetry.tracing ? [telemetry.tracing] : [],
+      metrics: telemetry.metrics ? [telemetry.metrics] : [],
+      correlation: [correlation],
+      'message-logs': telemetry['message-logs'] ? [telemetry['message-logs']] : [],
+      idempotency: binding.idempotent ? [this.idempotency(binding, mode)] : [],
+      'dead-letter': binding.deadLetter ? [new DeadLetterInterceptor(binding.deadLetter, (name, message) => this.pipeline.send(name, message))] : [],
+      retry: retry ? [retry] : [],
+      user: [...(this.options.interceptors ?? []), ...binding.interceptors],
+      payload: [binding.decode ? new PayloadInterceptor(this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, binding.contract) : rawPayload],
+    };
+  }
+
   build(binding: HandlerBinding, transport: Transport, invoke: HandlerInvocation): ConsumeNext {
-    const interceptors = this.head(binding)(this.idempotency(binding));
-    if (binding.retry) {
-      interceptors.push(new RetryInterceptor(binding.retry, this.usesNativeRetry(binding, transport), binding.nonRetryable));
-    }
-    interceptors.push(...this.tail(binding));
-    const call = this.terminal(binding, invoke);
-    return composeConsume(interceptors, (ctx) => call(ctx.payload, ctx));
+    const call = handlerTerminal(binding, invoke, this.observers, this.bus);
+    return composeConsume(inChainOrder(this.steps(binding, transport, 'single')), (ctx) => call(ctx.payload, ctx));
   }
 
   /**
-   * Batch mode: each message runs settle → correlation → idempotency → dead-letter → user
-   * interceptors → payload on its own and then joins its batch; the batch runs the method once,
-   * retried in-process as one unit. See MessageBatch.
+   * Batch mode: each message runs the chain's per-message steps on its own and then joins its
+   * batch (a bad message is dead-lettered alone, a duplicate skipped alone); the batch runs the
+   * method once, inside the batch-level steps (retry: the batch is retried as one unit).
    */
-  buildBatch(binding: HandlerBinding, invoke: HandlerInvocation, createContext: (delivery: Delivery) => MessageContext): BatchDeliveryHandler {
-    const retry = binding.retry ? new RetryInterceptor(binding.retry, false, binding.nonRetryable) : undefined;
-    const call = this.terminal(binding, invoke);
+  buildBatch(binding: HandlerBinding, transport: Transport, invoke: HandlerInvocation, createContext: (delivery: Delivery) => MessageContext): BatchDeliveryHandler {
+    const steps = this.steps(binding, transport, 'batch');
+    const call = handlerTerminal(binding, invoke, this.observers, this.bus);
+    const retry = steps.retry[0] as RetryInterceptor | undefined;
     const runBatch = (contexts: readonly MessageContext[]): Promise<unknown> => {
       const ids = new Set(contexts.map((ctx) => ctx.correlationId));
       // Publishes from the handler carry the batch's correlation id when its messages share one.
@@ -74,13 +90,11 @@ export class ConsumeChainFactory {
       return CorrelationScope.run(correlationId, () => (retry ? retry.runInProcess(batchRetryTarget(contexts), once) : once()));
     };
     const batches = new WeakMap<MessageContext, MessageBatch>();
-    const join: ConsumeNext = (ctx) => batches.get(ctx)!.join(ctx);
-    const head = this.head(binding);
-    const tail = this.tail(binding);
+    const perMessage = composeConsume(
+      inChainOrder(steps, (step) => !BATCH_LEVEL_STEPS.has(step)),
+      (ctx) => batches.get(ctx)!.join(ctx),
+    );
     const runOne = async (contexts: readonly MessageContext[]): Promise<void> => {
-      // A fresh idempotency interceptor per batch: copies in other batches in flight are never
-      // waited for, which could deadlock two batches that each wait for the other to finish.
-      const perMessage = composeConsume([...head(this.idempotency(binding)), ...tail], join);
       const batch = new MessageBatch(contexts, runBatch);
       for (const ctx of contexts) batches.set(ctx, batch);
       await Promise.all(contexts.map((ctx) => perMessage(ctx).finally(() => batch.leave(ctx))));
@@ -97,29 +111,13 @@ export class ConsumeChainFactory {
   }
 
   /**
-   * settle → [telemetry] → correlation → [message logs] → idempotency → dead-letter: what runs
-   * for each message in both modes. Built once; the idempotency step is given per chain.
+   * Single handlers: a copy arriving while the first is in flight waits for it. Batch handlers:
+   * copies inside one batch are split off (splitRepeatedKeys), and copies in other batches are
+   * never waited for, since two batches each waiting for the other would deadlock.
    */
-  private head(binding: HandlerBinding): (idempotency: MessageInterceptor | undefined) => MessageInterceptor[] {
-    // Telemetry (when on): spans and metrics just inside settle, message logs just inside correlation.
-    const telemetry = this.telemetry?.consume(binding);
-    const before: MessageInterceptor[] = [new SettleInterceptor(binding.ack), ...(telemetry?.outer ?? []), correlation, ...(telemetry?.inner ?? [])];
-    const after: MessageInterceptor[] = binding.deadLetter
-      ? [new DeadLetterInterceptor(binding.deadLetter, (name, message) => this.pipeline.send(name, message))]
-      : [];
-    return (idempotency) => (idempotency ? [...before, idempotency, ...after] : [...before, ...after]);
-  }
-
-  /** User interceptors, then decode and validate, right before the method. */
-  private tail(binding: HandlerBinding): MessageInterceptor[] {
-    const payload = binding.decode ? new PayloadInterceptor(this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, binding.contract) : rawPayload;
-    return [...(this.options.interceptors ?? []), ...binding.interceptors, payload];
-  }
-
-  private idempotency(binding: HandlerBinding): IdempotencyInterceptor | undefined {
-    if (!binding.idempotent) return undefined;
+  private idempotency(binding: HandlerBinding, mode: Mode): IdempotencyInterceptor {
     const ttlMs = this.options.idempotency?.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
-    return new IdempotencyInterceptor(this.idempotencyStore, ttlMs, `${binding.group}:${binding.id}`);
+    return new IdempotencyInterceptor(this.idempotencyStore, ttlMs, `${binding.group}:${binding.id}`, { waitForCopiesInFlight: mode === 'single' });
   }
 
   private usesNativeRetry(binding: HandlerBinding, transport: Transport): boolean {
@@ -129,35 +127,5 @@ export class ConsumeChainFactory {
       throw new ConfigurationError(`${binding.id}: retry.mode 'native' needs a transport with delayed redelivery; '${binding.transport}' (${transport.kind}) has none`);
     }
     return binding.retry.mode === 'native' || (binding.retry.mode === 'auto' && native);
-  }
-
-  /** The method through Nest, observers told, and its result published per @Publisher. */
-  private terminal(binding: HandlerBinding, invoke: HandlerInvocation): (payload: unknown, ctx: MessageContext | readonly MessageContext[]) => Promise<unknown> {
-    const observers = this.observers;
-    const publishResult = (result: unknown) => Promise.all(binding.publishTo.map((target) => this.publishResult(target, result)));
-    const observe = (payload: unknown, ctx: MessageContext | readonly MessageContext[], outcome: { result?: unknown; error?: unknown }): void => {
-      const call = Array.isArray(ctx) ? { handler: binding.id, payload, ctx: ctx[0]!, contexts: ctx } : { handler: binding.id, payload, ctx: ctx as MessageContext };
-      for (const observer of observers) observer({ ...call, ...outcome });
-    };
-    return async (payload, ctx) => {
-      let result: unknown;
-      try {
-        result = await invoke(payload, ctx);
-      } catch (error) {
-        if (observers.length > 0) observe(payload, ctx, { error });
-        throw error;
-      }
-      if (observers.length > 0) observe(payload, ctx, { result });
-      if (result === undefined || binding.publishTo.length === 0) return result;
-      // A batch handler returns one result per event it produces: each is published on its own.
-      if (Array.isArray(ctx) && Array.isArray(result)) await Promise.all(result.map(publishResult));
-      else await publishResult(result);
-      return result;
-    };
-  }
-
-  private publishResult(target: PublishTarget, result: unknown): Promise<void> {
-    if (target.contract) return this.bus.publishContract(target.contract, result, { transport: target.transport });
-    return this.bus.send(target.topic, result, { transport: target.transport });
   }
 }

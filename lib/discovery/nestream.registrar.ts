@@ -93,7 +93,7 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
     const request = { topic: binding.topic, group: binding.group, concurrency: binding.concurrency, options: binding.transportOptions };
     let subscription: Subscription;
     if (binding.batch) {
-      const batchRequest = { ...request, ...binding.batch, handler: chains.buildBatch(binding, invoke, createContext) };
+      const batchRequest = { ...request, ...binding.batch, handler: chains.buildBatch(binding, transport, invoke, createContext) };
       subscription = await (transport.subscribeBatch ? transport.subscribeBatch(batchRequest) : transport.subscribe(gatherBatches(batchRequest)));
     } else {
       const chain = chains.build(binding, transport, invoke);

@@ -13,7 +13,8 @@ export function idempotencyKeyOf(ctx: MessageContext): string | undefined {
  * Skips (and so acks) a message whose idempotency key this handler already processed. The
  * key is the `x-idempotency-key` header, else the message id; it is recorded only after the
  * handler succeeded (or the message was dead-lettered), per handler and group. A duplicate
- * arriving while the first copy is still being handled in this process waits for it.
+ * arriving while the first copy is still being handled in this process waits for it, unless
+ * `waitForCopiesInFlight` is off (batch handlers, which split copies off themselves).
  */
 export class IdempotencyInterceptor implements MessageInterceptor {
   private readonly logger = new NestreamLogger('Nestream');
@@ -23,12 +24,14 @@ export class IdempotencyInterceptor implements MessageInterceptor {
     private readonly store: IdempotencyStore,
     private readonly ttlMs: number,
     private readonly scope: string,
+    private readonly options: { readonly waitForCopiesInFlight: boolean } = { waitForCopiesInFlight: true },
   ) {}
 
   async intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
     const key = idempotencyKeyOf(ctx);
     if (!key) return next(ctx);
     const scoped = `${this.scope}:${key}`;
+    if (!this.options.waitForCopiesInFlight) return this.process(ctx, next, scoped);
     // Chained synchronously, before any await, so concurrent copies queue behind each other.
     const run = this.process(ctx, next, scoped, this.inFlight.get(scoped));
     this.inFlight.set(scoped, run);

@@ -17,15 +17,12 @@ export const NESTREAM_TELEMETRY = Symbol('nestream:telemetry');
 
 const TRACER_NAME = 'nestream';
 
-/** Where each handler's telemetry goes in its consume chain (see ConsumeChainFactory). */
+/** One handler's telemetry interceptors, by their step of the consume chain (lib/consume/consume-chain.ts); absent when off. */
 export interface ConsumeTelemetry {
-  /** Just inside settle: spans and metrics, which see what settle will do. */
-  readonly outer: MessageInterceptor[];
-  /** Just inside correlation: the per-message log lines, which print the correlation id. */
-  readonly inner: MessageInterceptor[];
+  readonly tracing?: MessageInterceptor;
+  readonly metrics?: MessageInterceptor;
+  readonly 'message-logs'?: MessageInterceptor;
 }
-
-const NONE: ConsumeTelemetry = { outer: [], inner: [] };
 
 /**
  * Metrics, tracing and per-message logs, as the module options turn them on. Built once at
@@ -58,18 +55,17 @@ export class NestreamTelemetry {
 
   /** The interceptors of one handler's chain. Read at bootstrap, after the app's logger is set. */
   consume(binding: { readonly id: string; readonly transport: string }): ConsumeTelemetry {
-    const outer: MessageInterceptor[] = [];
-    const inner: MessageInterceptor[] = [];
+    const telemetry: { -readonly [K in keyof ConsumeTelemetry]: ConsumeTelemetry[K] } = {};
     if (this.tracing) {
       const system = messagingSystem(this.registry.get(binding.transport).kind);
-      outer.push(new ConsumeTracingInterceptor(this.tracing.api, this.tracing.tracer, system));
+      telemetry.tracing = new ConsumeTracingInterceptor(this.tracing.api, this.tracing.tracer, system);
     }
-    if (this.metrics) outer.push(new ConsumeMetricsInterceptor(this.metrics, binding.transport, binding.id));
+    if (this.metrics) telemetry.metrics = new ConsumeMetricsInterceptor(this.metrics, binding.transport, binding.id);
     const messages = this.logging.messages ?? 'auto';
     if (messages === true || (messages === 'auto' && Logger.isLevelEnabled('debug'))) {
-      inner.push(new MessageLoggingInterceptor(this.logging.payloads ?? false));
+      telemetry['message-logs'] = new MessageLoggingInterceptor(this.logging.payloads ?? false);
     }
-    return outer.length === 0 && inner.length === 0 ? NONE : { outer, inner };
+    return telemetry;
   }
 
   /** The interceptors of the publish chain, after correlation (spans name the correlation id). */

@@ -134,7 +134,7 @@ describe('metrics', () => {
     const telemetry = app.get<NestreamTelemetry>(NESTREAM_TELEMETRY);
     expect(telemetry.metrics).toBeUndefined();
     expect(telemetry.publish()).toEqual([]);
-    expect(telemetry.consume({ id: 'H.m', transport: 'memory' })).toEqual({ outer: [], inner: [] });
+    expect(telemetry.consume({ id: 'H.m', transport: 'memory' })).toEqual({});
     expect(registry.getMetricsAsArray()).toEqual([]);
   });
 
