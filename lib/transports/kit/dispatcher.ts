@@ -66,6 +66,15 @@ export class Dispatcher<D extends SettleOnceDelivery> {
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
+  /**
+   * Resolves once nothing is buffered or in flight (a finished handler passes its slot straight
+   * to the next buffered delivery, so no slot in use means an empty buffer): a push consumer
+   * that cannot hand messages back (core NATS) finishes what it received before it closes.
+   */
+  whenIdle(): Promise<void> {
+    return this.slots.whenIdle();
+  }
+
   /** Starts the delivery, or buffers it; hands it back at once when closing or when the buffer is full. */
   offer(delivery: D): void {
     if (this.closing) return this.handBack(delivery, 'closing');
