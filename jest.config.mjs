@@ -14,6 +14,7 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts', '<rootDir>/test/e2e/**/*.spec.ts'] },
     { ...common, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.spec.ts'] },
+    { ...common, displayName: 'transports', testMatch: ['<rootDir>/test/transports/**/*.spec.ts'] },
     { ...common, displayName: 'brokers', testMatch: ['<rootDir>/test/brokers/**/*.spec.ts'] },
   ],
 };

@@ -1,5 +1,5 @@
-// `npm run test:conformance -- <target> [<target> ...]`: the shared suite against the named
-// transports (default: all), after bringing up the brokers they need.
+// `npm run test:conformance -- <target> [<target> ...]`: the shared suites (app level in
+// test/conformance, transport level in test/transports) against the named transports (default: all), after bringing up the brokers they need.
 import { register } from 'node:module';
 import { brokersUp, jest } from '../jest.mjs';
 
@@ -15,4 +15,4 @@ if (unknown.length > 0) {
 }
 const chosen = names.length > 0 ? all.filter((t) => names.includes(t.name)) : all;
 brokersUp([...new Set(chosen.flatMap((t) => t.brokers))]);
-process.exit(jest(['--selectProjects', 'conformance', '--runInBand'], { NESTREAM_CONFORMANCE: chosen.map((t) => t.name).join(',') }));
+process.exit(jest(['--selectProjects', 'conformance', 'transports', '--runInBand'], { NESTREAM_CONFORMANCE: chosen.map((t) => t.name).join(',') }));

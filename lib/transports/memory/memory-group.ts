@@ -11,6 +11,8 @@ export interface QueuedMessage {
   readonly headers: Record<string, string>;
   readonly key?: string;
   deliveries: number;
+  /** Nacked while only draining members were left: drains do not take it again (no nack loop at shutdown). */
+  heldBack?: boolean;
 }
 
 /** One subscription of a group: its dispatcher bounds what it handles at once. */
@@ -26,8 +28,9 @@ export class GroupMember {
     this.dispatcher = new Dispatcher({ concurrency, handler, bufferSize: 0, onError, handBack: () => undefined });
   }
 
-  get takes(): boolean {
-    return (!this.closed || this.draining) && this.dispatcher.freeSlots > 0;
+  takes(message: QueuedMessage): boolean {
+    if (this.dispatcher.freeSlots <= 0) return false;
+    return !this.closed || (this.draining && !message.heldBack);
   }
 }
 
@@ -89,10 +92,23 @@ export class MemoryGroup {
     return this.members.every((other) => other === member || other.closed);
   }
 
-  /** Resolves once nothing is queued, delayed or in flight in this group. */
+  /**
+   * Resolves once a draining member has nothing left to take: nothing in flight, and nothing
+   * queued that a drain may take (delayed redeliveries and held-back messages stay queued).
+   */
   whenDrained(): Promise<void> {
-    if (this.outstanding === 0) return Promise.resolve();
+    if (this.nothingToDrain()) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private nothingToDrain(): boolean {
+    if (this.inFlight > 0) return false;
+    const head = this.ready.peek();
+    return head === undefined || head.heldBack === true;
+  }
+
+  private checkDrained(): void {
+    if (this.drainWaiters.length > 0 && this.nothingToDrain()) for (const resolve of this.drainWaiters.splice(0)) resolve();
   }
 
   /** Messages no member has taken yet (queued, or waiting for a delayed redelivery). */
@@ -120,17 +136,18 @@ export class MemoryGroup {
   }
 
   private dispatch(): void {
-    while (this.ready.length > 0) {
-      const member = this.pickMember();
-      if (!member) return;
+    for (let head = this.ready.peek(); head; head = this.ready.peek()) {
+      const member = this.pickMember(head);
+      if (!member) break;
       this.deliver(member, this.ready.shift()!);
     }
+    this.checkDrained();
   }
 
-  private pickMember(): GroupMember | undefined {
+  private pickMember(message: QueuedMessage): GroupMember | undefined {
     for (let i = 0; i < this.members.length; i++) {
       const member = this.members[(this.nextMember + i) % this.members.length]!;
-      if (member.takes) {
+      if (member.takes(message)) {
         this.nextMember = (this.nextMember + i + 1) % this.members.length;
         return member;
       }
@@ -150,11 +167,13 @@ export class MemoryGroup {
       redelivered: queued.deliveries > 1,
       raw: queued,
     };
-    member.dispatcher.offer(settleOnce({ message, settle: (settlement) => this.settle(queued, settlement) }));
+    queued.heldBack = false;
+    member.dispatcher.offer(settleOnce({ message, settle: (settlement) => this.settle(member, queued, settlement) }));
   }
 
-  private settle(queued: QueuedMessage, settlement: Settlement): Promise<void> {
+  private settle(member: GroupMember, queued: QueuedMessage, settlement: Settlement): Promise<void> {
     this.inFlight--;
+    queued.heldBack = settlement.kind === 'nack' && member.draining;
     if (settlement.kind === 'nack') this.redeliver(queued, settlement.delayMs);
     else this.finish(queued);
     this.scheduleDispatch();
@@ -169,7 +188,6 @@ export class MemoryGroup {
       if (next) this.ready.push(next);
       else this.busyKeys.delete(queued.key);
     }
-    if (this.outstanding === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
     this.onSettled();
   }
 
