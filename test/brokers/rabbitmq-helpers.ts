@@ -99,27 +99,51 @@ export class BrokerAdmin {
 }
 
 /**
- * Closes, from the broker's side, the connections that carry `connectionName` (rabbitmqctl
- * close_connection): the broker stays up for everyone else, and the client sees the same
- * connection loss as in a broker restart.
+ * Runs rabbitmqctl against the shared test broker (the node `test/brokers/up` started, or
+ * NESTREAM_RABBITMQ_NODE), with the Erlang cookie it uses: ours when test/brokers/up started
+ * the broker from this checkout, else Debian's (up copies it, so a broker started from another
+ * checkout shares it).
  */
-export async function closeConnectionsFromBroker(connectionName: string): Promise<number> {
+export async function rabbitmqctl(...args: string[]): Promise<string> {
   const dir = resolve(process.cwd(), '.brokers/rabbitmq');
   const env = {
     ...process.env,
-    // The Erlang cookie: ours when test/brokers/up started the broker from this checkout, else
-    // Debian's (up copies it, so a broker started from another checkout shares it).
     HOME: existsSync(`${dir}/home/.erlang.cookie`) ? `${dir}/home` : existsSync('/var/lib/rabbitmq/.erlang.cookie') ? '/var/lib/rabbitmq' : process.env.HOME,
     RABBITMQ_CTL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
     ERL_EPMD_ADDRESS: '127.0.0.1',
   };
   const ctl = existsSync('/usr/lib/rabbitmq/bin/rabbitmqctl') ? '/usr/lib/rabbitmq/bin/rabbitmqctl' : 'rabbitmqctl';
   const node = process.env.NESTREAM_RABBITMQ_NODE ?? 'nestream@localhost';
-  const { stdout } = await run(ctl, ['-n', node, '-q', 'list_connections', 'pid', 'client_properties'], { env, timeout: 30_000 });
+  const { stdout } = await run(ctl, ['-n', node, '-q', ...args], { env, timeout: 30_000 });
+  return stdout;
+}
+
+/**
+ * Closes, from the broker's side, the connections that carry `connectionName` (rabbitmqctl
+ * close_connection): the broker stays up for everyone else, and the client sees the same
+ * connection loss as in a broker restart.
+ */
+export async function closeConnectionsFromBroker(connectionName: string): Promise<number> {
+  const stdout = await rabbitmqctl('list_connections', 'pid', 'client_properties');
   const pids = stdout
     .split('\n')
     .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
     .map((line) => line.split('\t')[0]!);
-  for (const pid of pids) await run(ctl, ['-n', node, '-q', 'close_connection', pid, 'nestream test: connection closed by broker'], { env, timeout: 30_000 });
+  for (const pid of pids) await rabbitmqctl('close_connection', pid, 'nestream test: connection closed by broker');
   return pids.length;
+}
+
+/**
+ * Messages each queue holds, ready or delivered and not yet acknowledged, by queue name
+ * (rabbitmqctl list_queues: AMQP has no way to list queues, and the management plugin is off).
+ */
+export async function queueDepths(amqpUrl: string): Promise<Map<string, number>> {
+  const vhost = decodeURIComponent(new URL(amqpUrl).pathname.slice(1)) || '/';
+  const stdout = await rabbitmqctl('list_queues', '-p', vhost, '--no-table-headers', 'name', 'messages');
+  const depths = new Map<string, number>();
+  for (const line of stdout.split('\n')) {
+    const [name, messages] = line.split('\t');
+    if (name && messages !== undefined && /^\d+$/.test(messages.trim())) depths.set(name, Number(messages));
+  }
+  return depths;
 }

@@ -3,6 +3,7 @@ import type { Delivery } from '../../lib/core/message.js';
 import { RabbitContext, RabbitTopologyError, RabbitTransport, RabbitUnroutableError, retryDelayBucket } from '../../lib/transports/rabbitmq/index.js';
 import type { RabbitTransportOptions } from '../../lib/transports/rabbitmq/index.js';
 import type { Subscription } from '../../lib/core/transport.js';
+import conformance from '../conformance/targets/rabbitmq.js';
 import { endpoints } from './endpoints.js';
 import { BrokerAdmin, closeConnectionsFromBroker, eventually, Inbox, publishUntilConfirmed, sleep, uid } from './rabbitmq-helpers.js';
 
@@ -382,6 +383,76 @@ describe('RabbitTransport against a real RabbitMQ', () => {
     expect(finished).toBe(2);
     expect(transport.health().status).toBe('down');
     expect(await admin.queue(`drain.${topic}`)).toMatchObject({ messageCount: 0 });
+  });
+
+  it('on close, hands prefetched deliveries that never started back to the queue at once; started ones finish and are acked', async () => {
+    const transport = rabbit();
+    const topic = `handback.${uid()}`;
+    const queue = `handback.${topic}`;
+    const started: number[] = [];
+    let finished = 0;
+    const { subscription } = await consume(
+      transport,
+      topic,
+      'handback',
+      async (delivery) => {
+        started.push(Number(delivery.message.body.toString()));
+        await sleep(400);
+        finished++;
+        await delivery.ack();
+      },
+      2,
+      { prefetch: 10 },
+    );
+    for (let i = 0; i < 10; i++) await transport.publish({ topic, body: json(i), headers: {} });
+    await eventually('two handlers to start and the rest to be prefetched', async () => (started.length === 2 && (await admin.queue(queue))?.messageCount === 0 ? true : undefined));
+    const closedAt = Date.now();
+    await subscription.close();
+    expect(Date.now() - closedAt).toBeLessThan(1_500); // one round of handlers, not all ten
+    expect(started).toHaveLength(2);
+    expect(finished).toBe(2);
+    // The eight that waited are back in the queue, ready for the next member; the two that ran are acked.
+    expect(await admin.queue(queue)).toMatchObject({ messageCount: 8, consumerCount: 0 });
+    const next = await consume(rabbit(), topic, 'handback');
+    const rest = await next.inbox.waitFor(8);
+    expect(rest.map((d) => Number(d.message.body.toString())).sort((a, b) => a - b)).toEqual([...Array(10).keys()].filter((i) => !started.includes(i)));
+  });
+
+  it('checks subscriber options: an unknown key or a bad value is reported, the known ones pass', () => {
+    const transport = rabbit();
+    expect(transport.checkSubscriberOptions({ queue: 'q', exchange: '', queueType: 'quorum', prefetch: 20, skipTopicBinding: false, bindings: [{ exchange: 'x', pattern: '#' }] })).toEqual([]);
+    const problems = transport.checkSubscriberOptions({ queu: 'typo', queueType: 'lazy', prefetch: 0, bindings: 'x' });
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/unknown option 'queu' \(known: queue, exchange/);
+    expect(problems.slice(1).join(' ')).toMatch(/'queueType'.*'prefetch'.*'bindings'/);
+  });
+
+  it('the conformance target counts what a group still holds: its queue (ready and unacked) and its retry queues', async () => {
+    const transport = rabbit();
+    const topic = `unsettled.${uid()}`;
+    const queue = `unsettled.${topic}`;
+    queues.push(`${queue}.retry.60000`);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const { inbox } = await consume(
+      transport,
+      topic,
+      'unsettled',
+      async (delivery) => {
+        const body = JSON.parse(delivery.message.body.toString()) as string;
+        if (body === 'later') return delivery.nack({ delayMs: 60_000 });
+        if (body === 'held') await released; // in flight, unacked, until released
+        await delivery.ack();
+      },
+      2,
+    );
+    for (const body of ['done', 'later', 'held']) await transport.publish({ topic, body: json(body), headers: {} });
+    await inbox.waitFor(3);
+    await eventually('the delayed copy to be in its retry queue', async () => ((await admin.queue(`${queue}.retry.60000`))?.messageCount === 1 ? true : undefined));
+    // 'held' is delivered and unacked, 'later' waits in the retry queue, 'done' is gone.
+    expect(await conformance.unsettled!(topic, 'unsettled')).toBe(2);
+    release();
+    await eventually('the ack to count', async () => ((await conformance.unsettled!(topic, 'unsettled')) === 1 ? true : undefined));
   });
 
   it('rejects connect() and publish() when the broker is unreachable, naming the address without the password', async () => {

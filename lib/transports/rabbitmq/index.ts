@@ -1,8 +1,8 @@
 export { RabbitTransport } from './rabbit.transport.js';
 export { RabbitContext } from './rabbit.context.js';
-export { RabbitTopologyError, RabbitUnroutableError } from './errors.js';
-export { RabbitInternalHeaders } from './rabbit-properties.js';
-export { retryDelayBucket, retryQueueName } from './retry-queues.js';
+export { RabbitTopologyError, retryDelayBucket, retryQueueName } from './rabbit.topology.js';
+export { RabbitUnroutableError } from './rabbit.publisher.js';
+export { RabbitInternalHeaders } from './rabbit.headers.js';
 export type {
   RabbitBinding,
   RabbitExchangeOptions,

@@ -1,42 +1,58 @@
-import { Logger } from '@nestjs/common';
 import type { ChannelModel } from 'amqplib';
+import { backoffDelay } from '../../core/backoff.js';
+import { NestreamLogger } from '../../core/logger.js';
 import { redactUrl } from '../../core/redact.js';
-import type { ResolvedRabbitOptions } from './rabbit.options.js';
+import { BrokerStatus } from '../kit/broker-status.js';
+import { WakeableSleep, withTimeout } from '../kit/timers.js';
+import { DEFAULTS, type ResolvedRabbitOptions } from './rabbit.options.js';
 
-export type RabbitConnectionState = 'idle' | 'connecting' | 'up' | 'closed';
-
-/** Told about every (re)connection, so topology and consumers come back with it. */
+/** Told about every reconnection, so topology and consumers come back with it. */
 export type ReconnectListener = (model: ChannelModel) => Promise<void>;
 
-interface Waiter {
-  resolve(model: ChannelModel): void;
+/** `idle`: never connected, or the first connect gave up; `connecting`: a first attempt or a reconnect is under way. */
+type Phase = 'idle' | 'connecting' | 'up' | 'closed';
+
+interface Waiter<T> {
+  resolve(value: T): void;
   reject(error: Error): void;
 }
 
 /**
  * One AMQP connection that stays up: the first `open()` makes a bounded number of attempts
  * and fails with the (redacted) address; once up, a lost connection is retried forever with
- * capped exponential backoff, and listeners re-declare topology and resume consumers.
+ * capped exponential backoff, and listeners re-declare topology and resume consumers. Its
+ * state and last error are the transport's health (`status`); while the broker blocks
+ * publishing (connection.blocked, a resource alarm) `blockedReason` says why.
  */
 export class RabbitConnection {
-  state: RabbitConnectionState = 'idle';
-  lastError?: string;
+  readonly status = new BrokerStatus();
   blockedReason?: string;
+  private phase: Phase = 'idle';
   private model?: ChannelModel;
   private amqp?: typeof import('amqplib');
-  private readonly upWaiters = new Set<Waiter>();
-  private readonly unblockWaiters = new Set<() => void>();
+  private readonly upWaiters = new Set<Waiter<ChannelModel>>();
+  private readonly unblockWaiters = new Set<Waiter<void>>();
   private readonly listeners: ReconnectListener[] = [];
-  private reconnectTimer?: NodeJS.Timeout;
-  private readonly logger = new Logger('RabbitTransport');
+  /** Backoff pauses between attempts, which close() ends at once. */
+  private readonly pauses = new WakeableSleep();
+  private readonly logger = new NestreamLogger('RabbitTransport');
   private readonly address: string;
 
   constructor(private readonly options: ResolvedRabbitOptions) {
     this.address = redactUrl(options.url);
   }
 
+  /** The live connection, or undefined while there is none. */
   get current(): ChannelModel | undefined {
-    return this.state === 'up' ? this.model : undefined;
+    return this.phase === 'up' ? this.model : undefined;
+  }
+
+  get isIdle(): boolean {
+    return this.phase === 'idle';
+  }
+
+  get isClosed(): boolean {
+    return this.phase === 'closed';
   }
 
   onReconnect(listener: ReconnectListener): void {
@@ -45,56 +61,47 @@ export class RabbitConnection {
 
   async open(): Promise<ChannelModel> {
     this.amqp ??= await import('amqplib');
-    this.state = 'connecting';
+    this.enter('connecting');
+    const attempts = this.options.initialConnectAttempts;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= this.options.initialConnectAttempts; attempt++) {
-      if (this.isClosed()) break;
+    for (let attempt = 1; attempt <= attempts && !this.isClosed; attempt++) {
       try {
         const model = await this.attempt();
         this.adopt(model);
         return model;
       } catch (error) {
         lastError = error;
-        this.lastError = describe(error);
-        if (attempt < this.options.initialConnectAttempts) await sleep(this.backoff(attempt));
+        this.status.note(messageOf(error));
+        if (attempt < attempts) await this.pauses.sleep(this.backoff(attempt));
       }
     }
-    if (!this.isClosed()) this.state = 'idle';
-    const error = new Error(
-      `RabbitTransport could not connect to ${this.address} after ${this.options.initialConnectAttempts} attempt(s): ${describe(lastError)}`,
-      { cause: lastError },
-    );
-    this.rejectUpWaiters(error);
+    if (!this.isClosed) this.phase = 'idle';
+    const error = this.status.fail(lastError ?? new Error('closed while connecting'), `RabbitTransport could not connect to ${this.address} after ${attempts} attempt(s)`);
+    this.settleAll(this.upWaiters, (waiter) => waiter.reject(error));
     throw error;
   }
 
   /** The live connection, waiting up to `timeoutMs` while reconnecting; rejects when there is none to wait for. */
   whenUp(timeoutMs: number): Promise<ChannelModel> {
-    if (this.state === 'up' && this.model) return Promise.resolve(this.model);
-    if (this.state !== 'connecting') {
-      return Promise.reject(new Error(`RabbitTransport is ${this.state === 'closed' ? 'closed' : 'not connected'} (${this.address})`));
-    }
-    return this.wait(this.upWaiters, timeoutMs, `no connection to ${this.address} within ${timeoutMs} ms${this.lastError ? ` (last error: ${this.lastError})` : ''}`);
+    if (this.phase === 'up' && this.model) return Promise.resolve(this.model);
+    if (this.phase !== 'connecting') return Promise.reject(new Error(`RabbitTransport is ${this.isClosed ? 'closed' : 'not connected'} (${this.address})`));
+    const lastError = this.status.lastError ? ` (last error: ${this.status.lastError})` : '';
+    return this.wait(this.upWaiters, timeoutMs, `RabbitTransport: no connection to ${this.address}${lastError}`);
   }
 
   /** Resolves at once unless the broker blocked the connection (resource alarm); then waits up to `timeoutMs`. */
   async whenUnblocked(timeoutMs: number): Promise<void> {
     if (!this.blockedReason) return;
-    const reason = this.blockedReason;
-    await this.wait<void>(this.unblockWaiters, timeoutMs, `the broker has blocked publishing (${reason}) for over ${timeoutMs} ms`, true);
+    await this.wait(this.unblockWaiters, timeoutMs, `RabbitTransport: the broker has blocked publishing (${this.blockedReason})`);
   }
 
   async close(): Promise<void> {
-    this.state = 'closed';
-    clearTimeout(this.reconnectTimer);
-    this.rejectUpWaiters(new Error('RabbitTransport closed'));
+    this.enter('closed');
+    this.pauses.wake();
+    this.settleAll(this.upWaiters, (waiter) => waiter.reject(new Error('RabbitTransport closed')));
     const model = this.model;
     this.model = undefined;
     if (model) await model.close().catch(() => undefined);
-  }
-
-  private isClosed(): boolean {
-    return this.state === 'closed';
   }
 
   private async attempt(): Promise<ChannelModel> {
@@ -107,20 +114,9 @@ export class RabbitConnection {
     });
     // The socket timeout covers TCP; this also bounds a broker that accepts but never answers,
     // and closes a connection that arrives after we gave up on it.
-    let gaveUp = false;
-    connecting.then(
-      (late) => {
-        if (gaveUp) void late.close().catch(() => undefined);
-      },
-      () => undefined,
-    );
-    const model = await withTimeout(connecting, this.options.connectTimeoutMs + 1_000, `connecting to ${this.address} timed out`).catch(
-      (error: unknown) => {
-        gaveUp = true;
-        throw error;
-      },
-    );
-    if (this.isClosed()) {
+    const closeLate = () => void connecting.then((late) => late.close()).catch(() => undefined);
+    const model = await withTimeout(connecting, this.options.connectTimeoutMs + 1_000, `connecting to ${this.address}`, closeLate);
+    if (this.isClosed) {
       await model.close().catch(() => undefined);
       throw new Error('RabbitTransport closed while connecting');
     }
@@ -129,110 +125,87 @@ export class RabbitConnection {
 
   private adopt(model: ChannelModel): void {
     this.model = model;
-    this.state = 'up';
     this.blockedReason = undefined;
+    this.enter('up');
     model.on('error', (error: Error) => {
-      this.lastError = describe(error);
-      this.logger.warn(`connection error (${this.address}): ${this.lastError}`);
+      this.status.note(`connection error: ${messageOf(error)}`);
+      this.logger.warn(`connection error (${this.address}): ${messageOf(error)}`);
     });
     model.on('blocked', (reason: string) => {
       this.blockedReason = reason || 'blocked';
       this.logger.warn(`broker blocked publishing on ${this.address}: ${this.blockedReason}`);
     });
-    model.on('unblocked', () => {
-      this.blockedReason = undefined;
-      for (const resolve of [...this.unblockWaiters]) resolve();
-      this.unblockWaiters.clear();
-    });
+    model.on('unblocked', () => this.unblock());
     model.once('close', (error?: Error) => this.lost(model, error));
-    for (const waiter of [...this.upWaiters]) waiter.resolve(model);
-    this.upWaiters.clear();
+    this.settleAll(this.upWaiters, (waiter) => waiter.resolve(model));
+  }
+
+  private unblock(): void {
+    this.blockedReason = undefined;
+    this.settleAll(this.unblockWaiters, (waiter) => waiter.resolve());
   }
 
   private lost(model: ChannelModel, error?: Error): void {
-    if (this.model !== model || this.isClosed()) return;
+    if (this.model !== model || this.isClosed) return;
     this.model = undefined;
-    this.state = 'connecting';
-    this.blockedReason = undefined;
-    for (const resolve of [...this.unblockWaiters]) resolve();
-    this.unblockWaiters.clear();
-    this.lastError = error ? describe(error) : 'connection closed';
-    this.logger.warn(`lost connection to ${this.address} (${this.lastError}); reconnecting`);
-    this.scheduleReconnect(1);
+    // A publish waiting for an unblock goes on to wait for the new connection instead.
+    this.unblock();
+    this.enter('connecting');
+    const why = error ? messageOf(error) : 'connection closed';
+    this.status.note(`lost connection: ${why}`);
+    this.logger.warn(`lost connection to ${this.address} (${why}); reconnecting`);
+    void this.reconnect();
   }
 
-  private scheduleReconnect(attempt: number): void {
-    if (this.isClosed()) return;
-    this.reconnectTimer = setTimeout(() => void this.reconnect(attempt), this.backoff(attempt));
-  }
-
-  private async reconnect(attempt: number): Promise<void> {
-    if (this.isClosed()) return;
-    let model: ChannelModel;
-    try {
-      model = await this.attempt();
-    } catch (error) {
-      this.lastError = describe(error);
-      if (attempt === 1 || attempt % 10 === 0) this.logger.warn(`reconnect attempt ${attempt} to ${this.address} failed: ${this.lastError}`);
-      this.scheduleReconnect(attempt + 1);
-      return;
+  /** Forever, with capped backoff, until connected or closed; then the listeners, each on its own. */
+  private async reconnect(): Promise<void> {
+    let model: ChannelModel | undefined;
+    for (let attempt = 1; !model; attempt++) {
+      await this.pauses.sleep(this.backoff(attempt));
+      if (this.isClosed) return;
+      try {
+        model = await this.attempt();
+      } catch (error) {
+        this.status.note(`reconnect attempt ${attempt} failed: ${messageOf(error)}`);
+        if (attempt === 1 || attempt % 10 === 0) this.logger.warn(`reconnect attempt ${attempt} to ${this.address} failed: ${messageOf(error)}`);
+      }
     }
     this.adopt(model);
     this.logger.log(`reconnected to ${this.address}`);
     for (const listener of this.listeners) {
       // One listener failing (a consumer whose queue cannot be declared) must not stop the others.
       await listener(model).catch((error: unknown) => {
-        this.lastError = describe(error);
-        this.logger.error(`after reconnecting: ${this.lastError}`);
+        this.status.note(`after reconnecting: ${messageOf(error)}`);
+        this.logger.error(`after reconnecting: ${messageOf(error)}`);
       });
     }
   }
 
+  private enter(phase: Phase): void {
+    this.phase = phase;
+    if (phase === 'up') this.status.up();
+    else if (phase === 'connecting') this.status.connecting();
+  }
+
   private backoff(attempt: number): number {
     const { initialDelayMs, maxDelayMs, factor } = this.options.reconnect;
-    const base = Math.min(maxDelayMs, initialDelayMs * factor ** (attempt - 1));
-    // ±20% jitter so a fleet of services does not reconnect in lockstep.
-    return Math.round(base * (0.8 + Math.random() * 0.4));
+    return backoffDelay(attempt, { initialMs: initialDelayMs, maxMs: maxDelayMs, factor, jitter: DEFAULTS.reconnectJitter });
   }
 
-  private wait<T>(set: Set<any>, timeoutMs: number, timeoutMessage: string, plain = false): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        set.delete(entry);
-        reject(new Error(`RabbitTransport: ${timeoutMessage}`));
-      }, timeoutMs);
-      const done = (value: T) => {
-        clearTimeout(timer);
-        resolve(value);
-      };
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        reject(error);
-      };
-      const entry = plain ? () => done(undefined as T) : { resolve: done, reject: fail };
-      set.add(entry);
-    });
+  private wait<T>(waiters: Set<Waiter<T>>, timeoutMs: number, what: string): Promise<T> {
+    let waiter!: Waiter<T>;
+    const settled = new Promise<T>((resolve, reject) => (waiter = { resolve, reject }));
+    waiters.add(waiter);
+    return withTimeout(settled, timeoutMs, what, () => waiters.delete(waiter));
   }
 
-  private rejectUpWaiters(error: Error): void {
-    for (const waiter of [...this.upWaiters]) waiter.reject(error);
-    this.upWaiters.clear();
+  private settleAll<T>(waiters: Set<Waiter<T>>, settle: (waiter: Waiter<T>) => void): void {
+    const all = [...waiters];
+    waiters.clear();
+    for (const waiter of all) settle(waiter);
   }
 }
 
-export function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import type { Channel, ConsumeMessage, MessageProperties } from 'amqplib';
 import { MessageContext } from '../../core/message-context.js';
-import { deliveryChannels } from './rabbit-consumer.js';
-import { originOf } from './rabbit-properties.js';
+import { channelOf } from './rabbit.delivery.js';
+import { originOf } from './rabbit.headers.js';
 
 /** `@Ctx() ctx: RabbitContext` in a handler bound to a RabbitTransport. */
 export class RabbitContext extends MessageContext {
@@ -41,7 +41,7 @@ export class RabbitContext extends MessageContext {
    * settles every delivery itself, and a second ack of one tag closes the channel.
    */
   get channel(): Channel | undefined {
-    return deliveryChannels.get(this.rawMessage);
+    return channelOf(this.rawMessage);
   }
 
   /** The amqplib message. */

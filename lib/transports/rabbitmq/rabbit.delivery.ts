@@ -1,10 +1,27 @@
-import type { ConsumeMessage } from 'amqplib';
-import type { Delivery, InboundMessage } from '../../core/message.js';
-import { deliveryAttemptOf, headersFromProperties, originOf, readInternalHeader, RabbitInternalHeaders } from './rabbit-properties.js';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { InboundMessage } from '../../core/message.js';
+import { settleOnce, type SettleOnceDelivery, type Settlement } from '../kit/settle-once.js';
+import { deliveryAttemptOf, headersFromProperties, originOf, RabbitInternalHeaders, readInternalHeader } from './rabbit.headers.js';
 
-export type Settlement = { readonly kind: 'ack' } | { readonly kind: 'reject' } | { readonly kind: 'nack'; readonly delayMs: number };
+/** A delivery with the channel it arrived on: delivery tags are per channel, so it can be settled only there. */
+export interface RabbitDelivery extends SettleOnceDelivery {
+  readonly channel: Channel;
+}
 
-export function toInboundMessage(message: ConsumeMessage): InboundMessage {
+/** The channel each message arrived on, for `RabbitContext.channel`. */
+const channels = new WeakMap<ConsumeMessage, Channel>();
+
+export function channelOf(message: ConsumeMessage): Channel | undefined {
+  return channels.get(message);
+}
+
+/** Every RabbitMQ delivery is made here: `settle` hears the first ack / nack / reject only. */
+export function rabbitDelivery(message: ConsumeMessage, channel: Channel, settle: (settlement: Settlement) => Promise<void>): RabbitDelivery {
+  channels.set(message, channel);
+  return Object.assign(settleOnce({ message: toInboundMessage(message), settle }), { channel });
+}
+
+function toInboundMessage(message: ConsumeMessage): InboundMessage {
   return {
     topic: originOf(message).routingKey,
     body: message.content,
@@ -13,24 +30,5 @@ export function toInboundMessage(message: ConsumeMessage): InboundMessage {
     deliveryAttempt: deliveryAttemptOf(message),
     redelivered: message.fields.redelivered,
     raw: message,
-  };
-}
-
-/** A Delivery that settles at most once; later calls resolve without touching the broker. */
-export function createDelivery(message: ConsumeMessage, settle: (settlement: Settlement) => Promise<void>): Delivery & { readonly settled: boolean } {
-  let settled = false;
-  const once = (settlement: Settlement): Promise<void> => {
-    if (settled) return Promise.resolve();
-    settled = true;
-    return settle(settlement);
-  };
-  return {
-    message: toInboundMessage(message),
-    get settled() {
-      return settled;
-    },
-    ack: () => once({ kind: 'ack' }),
-    reject: () => once({ kind: 'reject' }),
-    nack: (options) => once({ kind: 'nack', delayMs: Math.max(0, options?.delayMs ?? 0) }),
   };
 }

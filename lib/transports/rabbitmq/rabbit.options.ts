@@ -1,3 +1,5 @@
+import { is, type OptionCheck, type OptionSpec } from '../kit/option-checks.js';
+
 /** Exchange types RabbitMQ ships with. */
 export type RabbitExchangeType = 'direct' | 'topic' | 'fanout' | 'headers';
 
@@ -71,7 +73,7 @@ export interface RabbitTransportOptions {
   readonly socketOptions?: Record<string, unknown>;
 }
 
-/** `SubscribeRequest.options` understood by RabbitTransport. */
+/** `@Subscriber(..., { transportOptions })` understood by RabbitTransport; any other key fails at bootstrap. */
 export interface RabbitSubscribeOptions {
   /** Queue to consume from. Default `<group>.<topic>`. */
   readonly queue?: string;
@@ -85,6 +87,12 @@ export interface RabbitSubscribeOptions {
   readonly bindings?: readonly RabbitBinding[];
   /** Do not bind the queue to `exchange` with the topic (only `bindings` apply). Default false. */
   readonly skipTopicBinding?: boolean;
+  /**
+   * Messages the broker sends this subscription ahead of acks (basic.qos). Up to
+   * `prefetch − concurrency` of them wait in memory for a free handler, and are handed back to
+   * the queue at once on close. Default (and minimum): the subscriber's `concurrency`.
+   */
+  readonly prefetch?: number;
 }
 
 /** `OutboundMessage.options` understood by RabbitTransport. */
@@ -102,6 +110,21 @@ export interface RabbitPublishOptions {
   readonly priority?: number;
   readonly replyTo?: string;
 }
+
+/** Every default of the transport, in one place. */
+export const DEFAULTS = {
+  defaultExchange: 'nestream',
+  deadLetterQueues: true,
+  initialConnectAttempts: 3,
+  connectTimeoutMs: 10_000,
+  publishTimeoutMs: 30_000,
+  heartbeatSeconds: 30,
+  reconnect: { initialDelayMs: 100, maxDelayMs: 30_000, factor: 2 },
+  /** ±20% around each reconnect delay, so a fleet of services does not reconnect in lockstep. */
+  reconnectJitter: 0.2,
+  connectionName: 'nestream',
+  queueType: 'classic',
+} as const;
 
 export interface ResolvedRabbitOptions {
   readonly url: string;
@@ -124,18 +147,35 @@ export function resolveRabbitOptions(options: RabbitTransportOptions): ResolvedR
     url: options.url,
     exchanges: options.exchanges ?? [],
     queues: options.queues ?? [],
-    defaultExchange: options.defaultExchange ?? 'nestream',
-    deadLetterQueues: options.deadLetterQueues ?? true,
-    initialConnectAttempts: Math.max(1, options.initialConnectAttempts ?? 3),
-    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-    publishTimeoutMs: options.publishTimeoutMs ?? 30_000,
-    heartbeatSeconds: options.heartbeatSeconds ?? 30,
-    reconnect: {
-      initialDelayMs: options.reconnect?.initialDelayMs ?? 100,
-      maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
-      factor: options.reconnect?.factor ?? 2,
-    },
-    connectionName: options.connectionName ?? 'nestream',
+    defaultExchange: options.defaultExchange ?? DEFAULTS.defaultExchange,
+    deadLetterQueues: options.deadLetterQueues ?? DEFAULTS.deadLetterQueues,
+    initialConnectAttempts: Math.max(1, options.initialConnectAttempts ?? DEFAULTS.initialConnectAttempts),
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+    publishTimeoutMs: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs,
+    heartbeatSeconds: options.heartbeatSeconds ?? DEFAULTS.heartbeatSeconds,
+    reconnect: { ...DEFAULTS.reconnect, ...definedOnly(options.reconnect) },
+    connectionName: options.connectionName ?? DEFAULTS.connectionName,
     socketOptions: options.socketOptions ?? {},
   };
+}
+
+const bindingList: OptionCheck = (value) =>
+  Array.isArray(value) && value.every((b) => typeof b?.exchange === 'string' && typeof b?.pattern === 'string')
+    ? undefined
+    : 'must be an array of { exchange, pattern, arguments? }';
+
+/** The checks behind `checkSubscriberOptions`: the compiler keeps them in step with RabbitSubscribeOptions. */
+export const SUBSCRIBER_OPTION_SPEC = {
+  queue: is.string,
+  exchange: (value) => (typeof value === 'string' ? undefined : `must be a string ('' is the default exchange), got ${typeof value}`),
+  queueType: is.oneOf('classic', 'quorum'),
+  queueArguments: is.object,
+  bindings: bindingList,
+  skipTopicBinding: is.boolean,
+  prefetch: is.positiveInteger,
+} satisfies OptionSpec<RabbitSubscribeOptions>;
+
+/** `{ maxDelayMs: undefined }` must not erase a default. */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
-import { describe, type RabbitConnection } from './rabbit-connection.js';
-import { RabbitUnroutableError } from './errors.js';
-import { RabbitInternalHeaders } from './rabbit-properties.js';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message, Options } from 'amqplib';
+import type { OutboundMessage } from '../../core/message.js';
+import { messageOf, type RabbitConnection } from './rabbit.connection.js';
+import { propertiesFromHeaders, RabbitInternalHeaders, retryCopyProperties } from './rabbit.headers.js';
+import type { RabbitPublishOptions, ResolvedRabbitOptions } from './rabbit.options.js';
+import type { RabbitTopology } from './rabbit.topology.js';
+
+/** A mandatory publish that no queue was bound for (basic.return). */
+export class RabbitUnroutableError extends Error {
+  override readonly name = 'RabbitUnroutableError';
+  constructor(exchange: string, routingKey: string, replyText: string) {
+    super(`RabbitMQ returned a mandatory message to exchange "${exchange}" with routing key "${routingKey}": ${replyText}`);
+  }
+}
 
 interface OpenChannel {
   readonly channel: ConfirmChannel;
@@ -15,21 +25,55 @@ interface OpenChannel {
 
 /**
  * Publishes on a confirm channel: a publish resolves only when the broker acked it, and
- * rejects on a nack, a channel or connection loss, a mandatory return, or when no connection
- * or confirm came within `timeoutMs`. Never resolves for a message the broker did not take.
+ * rejects on a nack, a channel or connection loss, a mandatory return, or when no connection,
+ * unblock or confirm came within `publishTimeoutMs`. Never resolves for a message the broker
+ * did not take.
  */
-export class ConfirmPublisher {
+export class RabbitPublisher {
   private open?: OpenChannel;
   private opening?: Promise<OpenChannel>;
 
   constructor(
+    private readonly options: ResolvedRabbitOptions,
     private readonly connection: RabbitConnection,
-    private readonly timeoutMs: number,
+    private readonly topology: RabbitTopology,
   ) {}
 
-  async publish(exchange: string, routingKey: string, body: Buffer, properties: Options.Publish): Promise<void> {
-    const deadline = Date.now() + this.timeoutMs;
-    const model = await this.connection.whenUp(this.timeoutMs);
+  /** An app's message: to the default exchange with the topic as routing key unless its options say otherwise. */
+  async publish(message: OutboundMessage): Promise<void> {
+    const options = (message.options ?? {}) as RabbitPublishOptions;
+    const exchange = options.exchange ?? this.options.defaultExchange;
+    const routingKey = options.routingKey ?? message.topic;
+    const properties: Options.Publish = { ...propertiesFromHeaders(message.headers, message.key), persistent: options.persistent ?? true };
+    if (options.mandatory) properties.mandatory = true;
+    if (options.expiration !== undefined) properties.expiration = String(options.expiration);
+    if (options.priority !== undefined) properties.priority = options.priority;
+    if (options.replyTo !== undefined) properties.replyTo = options.replyTo;
+    await this.confirmed(exchange, routingKey, message.body, properties);
+  }
+
+  /** A delayed redelivery: a copy of `message` into the retry queue of `queue` for this delay (see RabbitTopology). */
+  async publishRetryCopy(queue: string, message: ConsumeMessage, delayMs: number): Promise<void> {
+    const model = this.connection.current;
+    if (!model) throw new Error('not connected');
+    const retryQueue = await this.topology.declareRetryQueue(model, queue, delayMs);
+    await this.confirmed('', retryQueue, message.content, retryCopyProperties(message));
+  }
+
+  async close(): Promise<void> {
+    const open = this.open;
+    this.open = undefined;
+    if (!open) return;
+    // Outstanding publishes keep their own timeouts; closing waits for their confirms first.
+    await open.channel.waitForConfirms().catch(() => undefined);
+    await open.channel.close().catch(() => undefined);
+  }
+
+  private async confirmed(exchange: string, routingKey: string, body: Buffer, properties: Options.Publish): Promise<void> {
+    const timeoutMs = this.options.publishTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    const model = await this.connection.whenUp(timeoutMs);
+    await this.topology.ensureDeadLetterQueue(model, exchange, routingKey);
     await this.connection.whenUnblocked(Math.max(1, deadline - Date.now()));
     const open = await this.channelOn(model);
     const where = `exchange "${exchange}" with routing key "${routingKey}"`;
@@ -40,7 +84,7 @@ export class ConfirmPublisher {
     }
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`RabbitTransport: no confirm for the publish to ${where} within ${this.timeoutMs} ms`)),
+        () => reject(new Error(`RabbitTransport: no confirm for the publish to ${where} within ${timeoutMs} ms`)),
         Math.max(1, deadline - Date.now()),
       );
       const confirmed = (error: unknown) => {
@@ -48,7 +92,7 @@ export class ConfirmPublisher {
         const returnedText = publishId === undefined ? undefined : open.returned.get(publishId);
         if (publishId !== undefined) open.returned.delete(publishId);
         if (error) {
-          const reason = open.closeReason ?? describe(error);
+          const reason = open.closeReason ?? messageOf(error);
           reject(new Error(`RabbitTransport: the broker did not take the publish to ${where}: ${reason}`, { cause: error }));
         } else if (returnedText !== undefined) {
           reject(new RabbitUnroutableError(exchange, routingKey, returnedText));
@@ -62,18 +106,9 @@ export class ConfirmPublisher {
         // amqplib throws synchronously once the channel is closed.
         clearTimeout(timer);
         if (this.open === open) this.open = undefined;
-        reject(new Error(`RabbitTransport: could not publish to ${where}: ${describe(error)}`, { cause: error }));
+        reject(new Error(`RabbitTransport: could not publish to ${where}: ${messageOf(error)}`, { cause: error }));
       }
     });
-  }
-
-  async close(): Promise<void> {
-    const open = this.open;
-    this.open = undefined;
-    if (!open) return;
-    // Outstanding publishes keep their own timeouts; closing waits for their confirms first.
-    await open.channel.waitForConfirms().catch(() => undefined);
-    await open.channel.close().catch(() => undefined);
   }
 
   private async channelOn(model: ChannelModel): Promise<OpenChannel> {
@@ -86,7 +121,7 @@ export class ConfirmPublisher {
     const channel = await model.createConfirmChannel();
     const open: OpenChannel = { channel, model, returned: new Map() };
     channel.on('error', (error: Error) => {
-      open.closeReason = describe(error);
+      open.closeReason = messageOf(error);
     });
     channel.on('close', () => {
       if (this.open === open) this.open = undefined;

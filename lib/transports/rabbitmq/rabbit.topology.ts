@@ -1,23 +1,119 @@
 import type { Channel, ChannelModel } from 'amqplib';
-import { RabbitTopologyError, replyCode, serverReplyText } from './errors.js';
-import type { RabbitBinding, RabbitExchangeOptions, RabbitQueueOptions } from './rabbit.options.js';
+import { DEFAULTS, type RabbitBinding, type RabbitExchangeOptions, type RabbitQueueOptions, type RabbitSubscribeOptions, type ResolvedRabbitOptions } from './rabbit.options.js';
+
+/** A queue, exchange or binding the broker refused to declare (406 PRECONDITION_FAILED, 404 NOT_FOUND, ...). */
+export class RabbitTopologyError extends Error {
+  override readonly name = 'RabbitTopologyError';
+  constructor(
+    /** e.g. `queue "orders"`, `exchange "events"`, `binding of queue "q" to exchange "x"`. */
+    readonly entity: string,
+    /** AMQP reply code: 406 for a declaration mismatch, 404 for a missing exchange. */
+    readonly code: number | undefined,
+    /** The broker's reply text, which names the differing argument. */
+    readonly serverMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`RabbitMQ refused to declare ${entity}: ${serverMessage}`, options);
+  }
+}
+
+/** The queue a consumer group reads one topic from, unless the subscriber names its own. */
+export function groupQueueName(topic: string, group: string): string {
+  return `${group}.${topic}`;
+}
 
 /**
- * Declares exchanges, queues and bindings on a channel of its own: a refused declaration
- * (406, 404) closes the channel it was made on, and that must not take a consumer or the
- * publisher down with it. The channel is recreated on the next declaration.
+ * Delayed redelivery without a plugin: a copy of the message waits in `<queue>.retry.<ms>`,
+ * whose message TTL dead-letters it through the default exchange straight back into `<queue>`.
+ *
+ * Delays are rounded up to two significant digits (1234 ms → 1300 ms, 87 ms → 87 ms), so
+ * jittered backoff creates at most 90 retry queues per power of ten instead of one per delay.
  */
-export class TopologyDeclarer {
+export function retryDelayBucket(delayMs: number): number {
+  const ms = Math.max(1, Math.ceil(delayMs));
+  if (ms < 100) return ms;
+  const step = 10 ** (Math.floor(Math.log10(ms)) - 1);
+  return Math.ceil(ms / step) * step;
+}
+
+export function retryQueueName(queue: string, bucketMs: number): string {
+  return `${retryQueuePrefix(queue)}${bucketMs}`;
+}
+
+/** Every retry queue of `queue` starts with this. */
+export function retryQueuePrefix(queue: string): string {
+  return `${queue}.retry.`;
+}
+
+/** A retry queue is deleted by the broker once unused for its TTL plus this, so old buckets do not pile up. */
+const RETRY_QUEUE_IDLE_EXPIRY_MS = 10 * 60_000;
+
+/**
+ * What nestream declares on the broker: the configured exchanges and queues (on connect and
+ * after every reconnect), each group's queue, the retry queues and the dead-letter queues.
+ * Declarations run on a channel of their own, one at a time: a refused one (406, 404) closes
+ * the channel it was made on, and must neither take a consumer or the publisher down nor fail
+ * another declaration. The channel is recreated on the next declaration.
+ */
+export class RabbitTopology {
   private channel?: Channel;
   private channelModel?: ChannelModel;
-  /** Declarations run one at a time, so a refusal closing the channel fails only its own. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Dead-letter queues declared on the current connection (the broker keeps them; this saves round trips). */
+  private readonly deadLetterQueues = new WeakMap<ChannelModel, Set<string>>();
 
-  async declareExchange(model: ChannelModel, exchange: RabbitExchangeOptions): Promise<void> {
-    const { arguments: args, ...rest } = exchange.options ?? {};
-    await this.run(model, `exchange "${exchange.name}" (${exchange.type})`, (channel) =>
-      channel.assertExchange(exchange.name, exchange.type, { durable: true, ...rest, arguments: args }),
-    );
+  constructor(private readonly options: ResolvedRabbitOptions) {}
+
+  /** The configured exchanges (the default one included) and queues. */
+  async declareConfigured(model: ChannelModel): Promise<void> {
+    for (const exchange of this.exchanges()) await this.declareExchange(model, exchange);
+    for (const queue of this.options.queues) await this.declareQueue(model, queue);
+  }
+
+  /** The group's queue: `<group>.<topic>` unless named, bound to the exchange with the topic as pattern. */
+  groupQueue(topic: string, group: string, options: RabbitSubscribeOptions): RabbitQueueOptions {
+    const name = options.queue ?? groupQueueName(topic, group);
+    const configured = this.options.queues.find((queue) => queue.name === name);
+    const bindings = [
+      ...(configured?.bindings ?? []),
+      ...(options.skipTopicBinding ? [] : [{ exchange: options.exchange ?? this.options.defaultExchange, pattern: topic }]),
+      ...(options.bindings ?? []),
+    ];
+    if (configured) return { ...configured, bindings };
+    return { name, type: options.queueType ?? DEFAULTS.queueType, durable: true, arguments: options.queueArguments, bindings };
+  }
+
+  /** Declares the retry queue of `queue` for this delay and returns its name. */
+  async declareRetryQueue(model: ChannelModel, queue: string, delayMs: number): Promise<string> {
+    const bucketMs = retryDelayBucket(delayMs);
+    const name = retryQueueName(queue, bucketMs);
+    await this.declareQueue(model, {
+      name,
+      type: 'classic',
+      durable: true,
+      arguments: {
+        'x-message-ttl': bucketMs,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': queue,
+        // Every retry publish re-declares the queue, which resets this idle timer.
+        'x-expires': bucketMs + RETRY_QUEUE_IDLE_EXPIRY_MS,
+      },
+    });
+    return name;
+  }
+
+  /**
+   * Before the first publish to `<topic>.dlq` on the default exchange: a durable queue of that
+   * name bound with that key (unless configured), so a dead letter is never dropped as unroutable.
+   */
+  async ensureDeadLetterQueue(model: ChannelModel, exchange: string, routingKey: string): Promise<void> {
+    if (!this.options.deadLetterQueues || exchange !== this.options.defaultExchange || !routingKey.endsWith('.dlq')) return;
+    let declared = this.deadLetterQueues.get(model);
+    if (!declared) this.deadLetterQueues.set(model, (declared = new Set()));
+    if (declared.has(routingKey)) return;
+    const configured = this.options.queues.find((queue) => queue.name === routingKey);
+    await this.declareQueue(model, configured ?? { name: routingKey, type: 'classic', durable: true, bindings: [{ exchange, pattern: routingKey }] });
+    declared.add(routingKey);
   }
 
   async declareQueue(model: ChannelModel, queue: RabbitQueueOptions): Promise<void> {
@@ -28,21 +124,31 @@ export class TopologyDeclarer {
     for (const binding of queue.bindings ?? []) await this.bind(model, queue.name, binding);
   }
 
-  async bind(model: ChannelModel, queue: string, binding: RabbitBinding): Promise<void> {
-    await this.run(model, `binding of queue "${queue}" to exchange "${binding.exchange}" with "${binding.pattern}"`, (channel) =>
-      channel.bindQueue(queue, binding.exchange, binding.pattern, binding.arguments ?? {}),
-    );
-  }
-
-  async declareAll(model: ChannelModel, exchanges: readonly RabbitExchangeOptions[], queues: readonly RabbitQueueOptions[]): Promise<void> {
-    for (const exchange of exchanges) await this.declareExchange(model, exchange);
-    for (const queue of queues) await this.declareQueue(model, queue);
-  }
-
   async close(): Promise<void> {
     const channel = this.channel;
     this.channel = undefined;
     await channel?.close().catch(() => undefined);
+  }
+
+  private exchanges(): RabbitExchangeOptions[] {
+    const exchanges = [...this.options.exchanges];
+    if (!exchanges.some((exchange) => exchange.name === this.options.defaultExchange)) {
+      exchanges.unshift({ name: this.options.defaultExchange, type: 'topic', options: { durable: true } });
+    }
+    return exchanges;
+  }
+
+  private async declareExchange(model: ChannelModel, exchange: RabbitExchangeOptions): Promise<void> {
+    const { arguments: args, ...rest } = exchange.options ?? {};
+    await this.run(model, `exchange "${exchange.name}" (${exchange.type})`, (channel) =>
+      channel.assertExchange(exchange.name, exchange.type, { durable: true, ...rest, arguments: args }),
+    );
+  }
+
+  private async bind(model: ChannelModel, queue: string, binding: RabbitBinding): Promise<void> {
+    await this.run(model, `binding of queue "${queue}" to exchange "${binding.exchange}" with "${binding.pattern}"`, (channel) =>
+      channel.bindQueue(queue, binding.exchange, binding.pattern, binding.arguments ?? {}),
+    );
   }
 
   private run(model: ChannelModel, entity: string, declare: (channel: Channel) => Promise<unknown>): Promise<void> {
@@ -73,4 +179,15 @@ export class TopologyDeclarer {
     this.channelModel = model;
     return channel;
   }
+}
+
+/** The broker's own words from an amqplib channel-close error, e.g. `PRECONDITION_FAILED - inequivalent arg ...`. */
+function serverReplyText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return /with message "(.*)"/s.exec(message)?.[1] ?? message;
+}
+
+function replyCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' ? code : undefined;
 }

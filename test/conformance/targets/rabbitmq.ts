@@ -1,5 +1,7 @@
 import { RabbitTransport } from '../../../lib/transports/rabbitmq/index.js';
+import { groupQueueName, retryQueuePrefix } from '../../../lib/transports/rabbitmq/rabbit.topology.js';
 import { endpoints, UNREACHABLE_PORT } from '../../brokers/endpoints.js';
+import { queueDepths } from '../../brokers/rabbitmq-helpers.js';
 import type { ConformanceTarget } from '../target.js';
 
 const target: ConformanceTarget = {
@@ -15,6 +17,22 @@ const target: ConformanceTarget = {
     }),
   deliveryTimeoutMs: 10_000,
   subscribeSettleMs: 0,
+  unsettled: rabbitUnsettled,
 };
+
+/**
+ * What the broker holds for the group: the messages of its queue (named as the transport names
+ * it) and of that queue's retry queues (copies waiting out a delayed nack), each counted ready
+ * or delivered and not yet acknowledged, so it holds with consumers still attached too.
+ */
+async function rabbitUnsettled(topic: string, group: string): Promise<number> {
+  const queue = groupQueueName(topic, group);
+  const retryPrefix = retryQueuePrefix(queue);
+  let total = 0;
+  for (const [name, messages] of await queueDepths(endpoints.amqpUrl())) {
+    if (name === queue || name.startsWith(retryPrefix)) total += messages;
+  }
+  return total;
+}
 
 export default target;

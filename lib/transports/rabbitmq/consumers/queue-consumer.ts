@@ -1,55 +1,63 @@
-import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { DeliveryHandler } from '../../core/transport.js';
-import type { ConfirmPublisher } from './confirm-publisher.js';
-import { describe, type RabbitConnection } from './rabbit-connection.js';
-import { createDelivery, type Settlement } from './rabbit-delivery.js';
-import { retryCopyProperties } from './rabbit-properties.js';
-import type { TopologyDeclarer } from './rabbit-topology.js';
-import type { RabbitQueueOptions } from './rabbit.options.js';
-import { retryDelayBucket, retryQueue } from './retry-queues.js';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../../core/backoff.js';
+import { NestreamLogger } from '../../../core/logger.js';
+import type { DeliveryHandler } from '../../../core/transport.js';
+import { Dispatcher } from '../../kit/dispatcher.js';
+import type { Settlement } from '../../kit/settle-once.js';
+import { messageOf, type RabbitConnection } from '../rabbit.connection.js';
+import { rabbitDelivery, type RabbitDelivery } from '../rabbit.delivery.js';
+import type { RabbitQueueOptions } from '../rabbit.options.js';
+import type { RabbitPublisher } from '../rabbit.publisher.js';
+import type { RabbitTopology } from '../rabbit.topology.js';
 
-export interface RabbitConsumerSpec {
+export interface QueueConsumerSpec {
   /** The queue with its bindings; declared before every (re)consume. */
   readonly queue: RabbitQueueOptions;
   readonly concurrency: number;
+  /** basic.qos; at least `concurrency`. */
+  readonly prefetch?: number;
   readonly handler: DeliveryHandler;
 }
 
-/** The channel each delivery arrived on, for `RabbitContext.channel`. */
-export const deliveryChannels = new WeakMap<ConsumeMessage, Channel>();
-
-interface Pending {
-  readonly channel: Channel;
-  readonly message: ConsumeMessage;
-}
-
 /**
- * One subscription: its own channel with prefetch = concurrency, manual acks after the
- * handler settles, and recovery of its own — after a channel error, a consumer cancel
- * (queue deleted) or a reconnect it re-declares its queue and consumes again.
+ * One subscription to one queue (basic.consume, manual acks): its own channel, at most
+ * `concurrency` handlers at once (the kit's Dispatcher), and recovery of its own — after a
+ * channel error, a consumer cancel (queue deleted) or a reconnect it re-declares its queue and
+ * consumes again.
  */
-export class RabbitConsumer {
+export class RabbitQueueConsumer {
   state: 'starting' | 'consuming' | 'down' | 'closing' | 'closed' = 'starting';
   lastError?: string;
   private channel?: Channel;
   private channelModel?: ChannelModel;
   private consumerTag?: string;
   private attaching?: Promise<void>;
+  private closing?: Promise<void>;
   private restartTimer?: NodeJS.Timeout;
   private restartAttempt = 0;
-  private inFlight = 0;
-  /** Deliveries over the concurrency limit (only after a channel was replaced mid-flight). */
-  private readonly waiting: Pending[] = [];
-  private idle?: () => void;
-  private readonly logger = new Logger('RabbitTransport');
+  private readonly prefetch: number;
+  private readonly dispatcher: Dispatcher<RabbitDelivery>;
+  private readonly logger = new NestreamLogger('RabbitTransport');
 
   constructor(
-    private readonly spec: RabbitConsumerSpec,
+    private readonly spec: QueueConsumerSpec,
     private readonly connection: RabbitConnection,
-    private readonly topology: TopologyDeclarer,
-    private readonly publisher: ConfirmPublisher,
-  ) {}
+    private readonly topology: RabbitTopology,
+    private readonly publisher: RabbitPublisher,
+  ) {
+    const concurrency = Math.max(1, spec.concurrency);
+    this.prefetch = Math.max(concurrency, spec.prefetch ?? concurrency);
+    this.dispatcher = new Dispatcher<RabbitDelivery>({
+      concurrency,
+      // The broker keeps at most prefetch − concurrency waiting here; the rest is room for a
+      // replaced channel's fresh prefetch while the old channel's handlers still finish.
+      bufferSize: 2 * this.prefetch - concurrency,
+      handler: (delivery) => this.handle(delivery),
+      // Received, never started: straight back to the queue (basic.nack with requeue).
+      handBack: (delivery) => delivery.nack(),
+      onError: (error) => this.logger.error(`queue "${this.queueName}": a delivery failed without settling: ${messageOf(error)}`),
+    });
+  }
 
   get queueName(): string {
     return this.spec.queue.name;
@@ -68,25 +76,30 @@ export class RabbitConsumer {
     await this.attach(model).catch((error: unknown) => this.failed(error));
   }
 
-  /** Stop taking messages, let in-flight handlers settle (their acks still go out), then close the channel. */
-  async close(): Promise<void> {
-    if (this.isStopping()) return;
+  /**
+   * Cancels the consumer so no more arrive, hands what waits in the buffer back to the queue at
+   * once, lets the started handlers finish (their acks still go out on this channel), then
+   * closes the channel. Idempotent.
+   */
+  close(): Promise<void> {
+    return (this.closing ??= this.closeNow());
+  }
+
+  private async closeNow(): Promise<void> {
     this.state = 'closing';
     clearTimeout(this.restartTimer);
     await this.attaching?.catch(() => undefined);
     const channel = this.channel;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
     this.consumerTag = undefined;
-    // Not yet handed to a handler: give them back to the queue now.
-    for (const pending of this.waiting.splice(0)) this.settleOnChannel(pending.channel, (ch) => ch.nack(pending.message, false, true));
-    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    await this.dispatcher.close();
     this.state = 'closed';
     this.channel = undefined;
     await channel?.close().catch(() => undefined);
   }
 
   private isStopping(): boolean {
-    return this.state === 'closing' || this.state === 'closed';
+    return this.closing !== undefined;
   }
 
   private attach(model: ChannelModel): Promise<void> {
@@ -111,7 +124,7 @@ export class RabbitConsumer {
   private async openChannel(model: ChannelModel): Promise<void> {
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => {
-      this.lastError = describe(error);
+      this.lastError = messageOf(error);
       this.logger.warn(`consumer channel of queue "${this.queueName}" failed: ${this.lastError}`);
     });
     channel.on('close', () => {
@@ -121,7 +134,7 @@ export class RabbitConsumer {
       this.scheduleRestart();
     });
     // Per-consumer prefetch (RabbitMQ applies a non-global qos to the consumers that follow).
-    await channel.prefetch(Math.max(1, this.spec.concurrency), false);
+    await channel.prefetch(this.prefetch, false);
     this.channel = channel;
     this.channelModel = model;
   }
@@ -136,85 +149,52 @@ export class RabbitConsumer {
       this.scheduleRestart(0);
       return;
     }
-    this.waiting.push({ channel, message });
-    this.dispatch();
+    this.dispatcher.offer(rabbitDelivery(message, channel, (settlement) => this.settle(channel, message, settlement)));
   }
 
-  private dispatch(): void {
-    while (this.waiting.length > 0 && this.inFlight < Math.max(1, this.spec.concurrency)) {
-      const pending = this.waiting.shift()!;
-      // A message from a channel that is gone will be redelivered by the broker; drop this copy.
-      if (pending.channel !== this.channel) continue;
-      this.run(pending);
-    }
-  }
-
-  private run({ channel, message }: Pending): void {
-    this.inFlight++;
-    deliveryChannels.set(message, channel);
-    const delivery = createDelivery(message, (settlement) => this.settle(channel, message, settlement).finally(() => this.release()));
-    let handled: Promise<void>;
-    try {
-      handled = this.spec.handler(delivery);
-    } catch (error) {
-      handled = Promise.reject(error);
-    }
-    // The consume chain settles every delivery; a rejection here is a bug there, and must
-    // neither crash the process nor strand the message.
-    handled.catch((error: unknown) => {
-      this.logger.error(`handler for queue "${this.queueName}" failed without settling: ${describe(error)}`);
-      if (!delivery.settled) void delivery.nack();
-    });
-  }
-
-  private release(): void {
-    this.inFlight--;
-    if (this.inFlight === 0 && this.idle) this.idle();
-    else this.dispatch();
+  private handle(delivery: RabbitDelivery): Promise<void> {
+    // Its channel is gone, so the broker has put it back in the queue already: do not run it twice.
+    if (delivery.channel !== this.channel) return Promise.resolve();
+    return this.spec.handler(delivery);
   }
 
   private async settle(channel: Channel, message: ConsumeMessage, settlement: Settlement): Promise<void> {
     switch (settlement.kind) {
       case 'ack':
-        return this.settleOnChannel(channel, (ch) => ch.ack(message));
+        return this.onChannel(channel, (ch) => ch.ack(message));
       case 'reject':
-        return this.settleOnChannel(channel, (ch) => ch.nack(message, false, false));
+        return this.onChannel(channel, (ch) => ch.nack(message, false, false));
       case 'nack':
-        if (settlement.delayMs <= 0) return this.settleOnChannel(channel, (ch) => ch.nack(message, false, true));
-        return this.retryLater(channel, message, settlement.delayMs);
+        if (settlement.delayMs <= 0) return this.onChannel(channel, (ch) => ch.nack(message, false, true));
+        return this.redeliverLater(channel, message, settlement.delayMs);
     }
   }
 
-  /** Publishes a copy to the retry queue of the delay's bucket (confirmed), then acks the original. */
-  private async retryLater(channel: Channel, message: ConsumeMessage, delayMs: number): Promise<void> {
+  /** A copy waits in a retry queue (confirmed), then the original is acked; if the copy fails, the original is requeued now. */
+  private async redeliverLater(channel: Channel, message: ConsumeMessage, delayMs: number): Promise<void> {
     // The channel is gone, so the broker redelivers the original; a copy would duplicate it.
     if (channel !== this.channel) return;
-    const bucket = retryDelayBucket(delayMs);
-    const queue = retryQueue(this.queueName, bucket);
     try {
-      const model = this.connection.current;
-      if (!model) throw new Error('not connected');
-      await this.topology.declareQueue(model, queue);
-      await this.publisher.publish('', queue.name, message.content, retryCopyProperties(message));
+      await this.publisher.publishRetryCopy(this.queueName, message, delayMs);
     } catch (error) {
-      this.logger.warn(`could not delay a message of queue "${this.queueName}" via "${queue.name}" (${describe(error)}); requeueing it now`);
-      return this.settleOnChannel(channel, (ch) => ch.nack(message, false, true));
+      this.logger.warn(`could not delay a message of queue "${this.queueName}" (${messageOf(error)}); requeueing it now`);
+      return this.onChannel(channel, (ch) => ch.nack(message, false, true));
     }
-    this.settleOnChannel(channel, (ch) => ch.ack(message));
+    this.onChannel(channel, (ch) => ch.ack(message));
   }
 
-  private settleOnChannel(channel: Channel, settle: (channel: Channel) => void): void {
+  private onChannel(channel: Channel, settle: (channel: Channel) => void): void {
     try {
       settle(channel);
     } catch (error) {
       // A closed channel: the broker already put the message back in the queue.
-      this.logger.debug(`settling on a closed channel of queue "${this.queueName}": ${describe(error)}`);
+      this.logger.debug(`settling on a closed channel of queue "${this.queueName}": ${messageOf(error)}`);
     }
   }
 
   private failed(error: unknown): void {
     this.state = 'down';
-    this.lastError = describe(error);
+    this.lastError = messageOf(error);
     this.logger.error(`consumer of queue "${this.queueName}" could not start: ${this.lastError}`);
     this.scheduleRestart();
   }
@@ -225,7 +205,7 @@ export class RabbitConsumer {
     this.state = 'down';
     clearTimeout(this.restartTimer);
     const attempt = ++this.restartAttempt;
-    const delay = delayMs ?? Math.min(30_000, 100 * 2 ** Math.min(attempt - 1, 10));
+    const delay = delayMs ?? backoffDelay(attempt, DEFAULT_BACKOFF);
     this.restartTimer = setTimeout(() => {
       const model = this.connection.current;
       if (!model || this.isStopping()) return;
