@@ -153,7 +153,11 @@ export function resolveRabbitOptions(options: RabbitTransportOptions): ResolvedR
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
     publishTimeoutMs: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs,
     heartbeatSeconds: options.heartbeatSeconds ?? DEFAULTS.heartbeatSeconds,
-    reconnect: { ...DEFAULTS.reconnect, ...definedOnly(options.reconnect) },
+    reconnect: {
+      initialDelayMs: options.reconnect?.initialDelayMs ?? DEFAULTS.reconnect.initialDelayMs,
+      maxDelayMs: options.reconnect?.maxDelayMs ?? DEFAULTS.reconnect.maxDelayMs,
+      factor: options.reconnect?.factor ?? DEFAULTS.reconnect.factor,
+    },
     connectionName: options.connectionName ?? DEFAULTS.connectionName,
     socketOptions: options.socketOptions ?? {},
   };
@@ -175,7 +179,3 @@ export const SUBSCRIBER_OPTION_SPEC = {
   prefetch: is.positiveInteger,
 } satisfies OptionSpec<RabbitSubscribeOptions>;
 
-/** `{ maxDelayMs: undefined }` must not erase a default. */
-function definedOnly<T extends object>(value: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
