@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -7,6 +8,8 @@ import { Redis } from 'ioredis';
 import type { Delivery } from '../../lib/core/message.js';
 import { RedisContext, RedisIdempotencyStore, RedisTransport, type RedisTransportOptions } from '../../lib/transports/redis/index.js';
 import type { DeliveryHandler, Subscription } from '../../lib/core/transport.js';
+import type { RedisClientLike } from '../../lib/transports/redis/redis.connection.js';
+import { groupBacklog, streamKey } from '../../lib/transports/redis/redis.topology.js';
 import { endpoints, UNREACHABLE_PORT } from './endpoints.js';
 import { FreezableProxy, PrivateRedisServer } from './redis-private-server.js';
 import { eventually, sleep } from '../support/poll.js';
@@ -191,6 +194,93 @@ describe('RedisTransport streams', () => {
     await eventually('nothing pending', async () => (await admin.xpending(stream, 'g'))[0] === 0);
   }, 30_000);
 
+  it('hands back, on close, the pending entries it had not started: a new consumer gets them at once', async () => {
+    const stream = `redis.${uid()}.handback`;
+    await admin.xgroup('CREATE', stream, 'g', '$', 'MKSTREAM');
+    for (const body of ['p1', 'p2', 'p3']) await admin.xadd(stream, '*', 'body', body);
+    await admin.xreadgroup('GROUP', 'g', 'worker-1', 'COUNT', 10, 'STREAMS', stream, '>'); // an earlier run of worker-1
+
+    // worker-1 restarts with one slot: it takes p1 back and holds p2 and p3 (due, not started) when it closes.
+    const first = transport({ claimIdleMs: 60_000 });
+    const firstSeen: string[] = [];
+    const subscription = await subscribe(first, stream, async (delivery) => {
+      firstSeen.push(text(delivery));
+      await sleep(300);
+      await delivery.ack();
+    }, { concurrency: 1, options: { consumerName: 'worker-1' } });
+    await eventually('p1 started', () => firstSeen.length === 1);
+    await subscription.close();
+    expect(firstSeen).toEqual(['p1']);
+
+    // Another consumer (a new name, a claim time far off) reclaims them at start, not after claimIdleMs.
+    const second = transport({ claimIdleMs: 60_000 });
+    const secondSeen: string[] = [];
+    const restartedAt = Date.now();
+    await subscribe(second, stream, async (delivery) => {
+      secondSeen.push(`${text(delivery)}#${delivery.message.deliveryAttempt}`);
+      await delivery.ack();
+    });
+    await eventually('p2 and p3 on the new consumer', () => secondSeen.length === 2, 5000);
+    expect(Date.now() - restartedAt).toBeLessThan(1000);
+    expect(secondSeen.sort()).toEqual(['p2#2', 'p3#2']);
+    await eventually('nothing pending', async () => (await admin.xpending(stream, 'g'))[0] === 0);
+  }, 20_000);
+
+  it('hands back a nacked entry on close so that the group redelivers it once its delay is over', async () => {
+    const stream = `redis.${uid()}.handback-delay`;
+    const claim = { claimIdleMs: 2000, claimIntervalMs: 200 };
+    const first = transport(claim);
+    let nackedAt = 0;
+    const subscription = await subscribe(first, stream, async (delivery) => {
+      nackedAt = Date.now();
+      await delivery.nack({ delayMs: 400 });
+    });
+    await first.publish({ topic: stream, body: Buffer.from('later'), headers: {} });
+    await eventually('the nack', () => nackedAt > 0);
+    await subscription.close();
+
+    const second = transport(claim);
+    const seen: { attempt: number; at: number }[] = [];
+    await subscribe(second, stream, async (delivery) => {
+      seen.push({ attempt: delivery.message.deliveryAttempt, at: Date.now() });
+      await delivery.ack();
+    });
+    await eventually('the redelivery', () => seen.length === 1, 5000);
+    // Not before its delay, and long before claimIdleMs (2 s) would have let the group reclaim it.
+    expect(seen[0]!.at - nackedAt).toBeGreaterThanOrEqual(350);
+    expect(seen[0]!.at - nackedAt).toBeLessThan(1500);
+    expect(seen[0]!.attempt).toBe(2);
+  }, 20_000);
+
+  it("reports a group's unsettled entries as Redis holds them: pending plus not yet delivered", async () => {
+    const stream = `redis.${uid()}.backlog`;
+    const client = transport();
+    await client.connect();
+    const backlog = () => groupBacklog(client.unwrap<RedisClientLike>(), streamKey(stream), 'g');
+    expect(await backlog()).toBe(0); // no stream, no group: nothing held
+    await admin.xgroup('CREATE', stream, 'g', '$', 'MKSTREAM');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await admin.xadd(stream, '*', 'body', `b${i}`))!);
+    expect(await backlog()).toBe(5);
+    await admin.xreadgroup('GROUP', 'g', 'c', 'COUNT', 2, 'STREAMS', stream, '>');
+    expect(await backlog()).toBe(5); // 2 pending + 3 not delivered
+    await admin.xack(stream, 'g', ids[0]!);
+    expect(await backlog()).toBe(4);
+    await admin.xdel(stream, ids[3]!); // a deletion after the group's position: Redis cannot tell the lag
+    expect(await backlog()).toBe(3);
+  }, 20_000);
+
+  it('checks subscriber options by mode: unknown keys, bad values and the other mode\'s options are refused', () => {
+    const streams = transport();
+    const pubsub = transport({ mode: 'pubsub' });
+    expect(streams.checkSubscriberOptions({ consumerName: 'pod-1', startFrom: '0', claimIdleMs: 5000 })).toEqual([]);
+    expect(pubsub.checkSubscriberOptions({ pattern: true })).toEqual([]);
+    expect(streams.checkSubscriberOptions({ consumerNmae: 'pod-1' })).toEqual([expect.stringContaining("unknown option 'consumerNmae'")]);
+    expect(streams.checkSubscriberOptions({ startFrom: 'latest', claimIdleMs: -1 })).toHaveLength(2);
+    expect(streams.checkSubscriberOptions({ pattern: true })).toEqual([expect.stringContaining('pubsub-mode option')]);
+    expect(pubsub.checkSubscriberOptions({ consumerName: 'pod-1' })).toEqual([expect.stringContaining('streams-mode option')]);
+  });
+
   it('rejects publish and connect when Redis is unreachable, without hanging', async () => {
     const redis = track(new RedisTransport({ url: `redis://127.0.0.1:${UNREACHABLE_PORT}`, redis: { connectTimeout: 1000 } }));
     await expect(redis.publish({ topic: 'nowhere', body: Buffer.from('x'), headers: {} })).rejects.toThrow(/Could not connect to Redis/);
@@ -278,19 +368,68 @@ describe('RedisTransport pub/sub', () => {
     await subscribe(redis, `${prefix}.orders`, async (delivery) => void exact.push(delivery));
     await subscribe(redis, `${prefix}.*`, async (delivery) => void matched.push(delivery));
     const binary = Buffer.from([0xff, 0x00, 0xc3]);
-    await redis.publish({ topic: `${prefix}.orders`, body: Buffer.from('{"id":1}'), headers: { 'content-type': 'application/json' } });
+    await redis.publish({ topic: `${prefix}.orders`, body: Buffer.from('{"id":1}'), headers: { 'content-type': 'application/json' }, key: 'order-1' });
     await redis.publish({ topic: `${prefix}.refunds`, body: binary, headers: { a: 'b' } });
 
     await eventually('deliveries', () => exact.length === 1 && matched.length === 2);
     expect(text(exact[0]!)).toBe('{"id":1}');
     expect(exact[0]!.message.headers).toEqual({ 'content-type': 'application/json' });
+    expect(exact[0]!.message.key).toBe('order-1'); // the key travels in the envelope
     const refund = matched.find((d) => d.message.topic === `${prefix}.refunds`)!;
     expect(refund.message.body.equals(binary)).toBe(true);
     expect(refund.message.headers).toEqual({ a: 'b' });
+    expect(refund.message.key).toBeUndefined();
     const ctx = redis.createContext({ delivery: refund, transport: 'redis', group: 'g', handler: 'T.m' }) as RedisContext;
     expect(ctx.channel).toBe(`${prefix}.refunds`);
     expect(ctx.pattern).toBe(`${prefix}.*`);
     expect(redis.capabilities.lossy).toBe(true);
+  }, 20_000);
+
+  it('on close finishes every message it received, buffered ones included, then stops', async () => {
+    const channel = `redis.${uid()}.close`;
+    const redis = transport({ mode: 'pubsub' });
+    const started: string[] = [];
+    const finished: string[] = [];
+    const subscription = await subscribe(redis, channel, async (delivery) => {
+      started.push(text(delivery));
+      await sleep(100);
+      finished.push(text(delivery));
+    }, { concurrency: 1 });
+    for (let i = 0; i < 5; i++) await redis.publish({ topic: channel, body: Buffer.from(`m${i}`), headers: {} });
+    await eventually('the first started', () => started.length === 1);
+    await sleep(50); // the other four arrive and wait in the buffer
+    await subscription.close();
+    expect(finished).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    await redis.publish({ topic: channel, body: Buffer.from('after'), headers: {} });
+    await sleep(300);
+    expect(started).toHaveLength(5);
+  }, 20_000);
+
+  it('closing the transport cuts that short: what is still buffered is dropped, saying how many', async () => {
+    const channel = `redis.${uid()}.cut-short`;
+    const redis = new RedisTransport({ url: endpoints.redisUrl(), mode: 'pubsub' });
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const started: string[] = [];
+    const finished: string[] = [];
+    try {
+      const subscription = await subscribe(redis, channel, async (delivery) => {
+        started.push(text(delivery));
+        await sleep(300);
+        finished.push(text(delivery));
+      }, { concurrency: 1 });
+      for (let i = 0; i < 5; i++) await redis.publish({ topic: channel, body: Buffer.from(`m${i}`), headers: {} });
+      await eventually('the first started', () => started.length === 1);
+      await sleep(50);
+      const closing = subscription.close(); // an app's shutdown, which would wait for all five
+      await redis.close(); // its transports' close, once shutdownTimeoutMs is over
+      await closing;
+      expect(finished).toEqual(['m0']); // the started one finished
+      expect(started).toEqual(['m0']);
+      expect(warn.mock.calls.map(([line]) => String(line))).toContainEqual(expect.stringContaining(`Dropping 4 buffered messages of ${channel} on close`));
+    } finally {
+      warn.mockRestore();
+      await redis.close();
+    }
   }, 20_000);
 
   it('delivers a plain message from a non-nestream publisher as its body', async () => {

@@ -4,8 +4,10 @@ export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './redi
 export type {
   RedisConnectionOptions,
   RedisPublishOptions,
+  RedisPubSubSubscribeOptions,
+  RedisStreamSubscribeOptions,
   RedisSubscribeOptions,
   RedisTransportMode,
   RedisTransportOptions,
 } from './redis.options.js';
-export { StreamFields } from './stream-entry-codec.js';
+export { StreamFields } from './redis.headers.js';

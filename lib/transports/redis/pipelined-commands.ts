@@ -1,4 +1,4 @@
-import type { RedisArg, RedisClientLike } from './redis-client.js';
+import type { RedisArg, RedisClientLike } from './redis.connection.js';
 
 interface QueuedCommand {
   readonly command: string;

@@ -1,6 +1,7 @@
 import type { IdempotencyStore } from '../../core/idempotency-store.js';
-import { connectOrDispose, closeClient, RedisClientFactory, type RedisClientLike } from './redis-client.js';
-import type { RedisConnectionOptions } from './redis.options.js';
+import { OncePromise } from '../kit/once-promise.js';
+import { connectOrDispose, closeClient, RedisClientFactory, type RedisClientLike } from './redis.connection.js';
+import { REDIS_DEFAULTS, type RedisConnectionOptions } from './redis.options.js';
 
 export interface RedisIdempotencyStoreOptions extends RedisConnectionOptions {
   /**
@@ -19,7 +20,7 @@ export interface RedisIdempotencyStoreOptions extends RedisConnectionOptions {
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly keyPrefix: string;
-  private clientPromise?: Promise<RedisClientLike>;
+  private readonly connecting = new OncePromise(() => this.resolveClient());
   private ownsClient = false;
 
   constructor(private readonly options: RedisIdempotencyStoreOptions = {}) {
@@ -38,17 +39,14 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   /** Closes the connection if the store opened it. */
   async close(): Promise<void> {
-    if (!this.ownsClient || !this.clientPromise) return;
-    const client = await this.clientPromise.catch(() => undefined);
-    this.clientPromise = undefined;
+    if (!this.ownsClient || !this.connecting.started) return;
+    const client = await this.connecting.run().catch(() => undefined);
+    this.connecting.reset();
     if (client) await closeClient(client);
   }
 
   private client(): Promise<RedisClientLike> {
-    return (this.clientPromise ??= this.resolveClient().catch((error: unknown) => {
-      this.clientPromise = undefined;
-      throw error;
-    }));
+    return this.connecting.run();
   }
 
   private async resolveClient(): Promise<RedisClientLike> {
@@ -56,7 +54,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     if (typeof client === 'function') return (await (client as () => Promise<unknown>)()) as RedisClientLike;
     if (client) return client as RedisClientLike;
     const factory = new RedisClientFactory(this.options);
-    const own = await factory.create({ enableOfflineQueue: false, maxRetriesPerRequest: 2, socketTimeout: 10_000 });
+    const own = await factory.create({ enableOfflineQueue: false, maxRetriesPerRequest: 2, socketTimeout: REDIS_DEFAULTS.socketTimeoutMs });
     own.on('error', () => undefined); // failures surface on the calls that need the connection
     await connectOrDispose(own, factory.describe());
     this.ownsClient = true;

@@ -1,6 +1,10 @@
 import type { RedisOptions } from 'ioredis';
-import type { RedisConnectionOptions } from './redis.options.js';
+import type { NestreamLogger } from '../../core/logger.js';
 import { redactUrl } from '../../core/redact.js';
+import type { TransportHealth } from '../../core/transport.js';
+import { BrokerStatus } from '../kit/broker-status.js';
+import { OncePromise } from '../kit/once-promise.js';
+import { REDIS_DEFAULTS, type RedisConnectionOptions } from './redis.options.js';
 
 export type RedisArg = string | Buffer | number;
 
@@ -31,6 +35,12 @@ export interface RedisSubscriberLike extends RedisClientLike {
   psubscribe(...patterns: string[]): Promise<unknown>;
   unsubscribe(...channels: string[]): Promise<unknown>;
   punsubscribe(...patterns: string[]): Promise<unknown>;
+}
+
+/** Why a subscription is not consuming, when it is not. */
+export interface ConsumerProblem {
+  readonly status: 'down' | 'connecting';
+  readonly error?: string;
 }
 
 /** Builds ioredis clients for one set of connection options; ioredis is imported on first use. */
@@ -71,6 +81,114 @@ export class RedisClientFactory {
     if (redis?.sentinels) return `sentinel ${redis.name ?? ''}`;
     if (url) return redactUrl(url);
     return `redis://${redis?.host ?? '127.0.0.1'}:${redis?.port ?? 6379}`;
+  }
+}
+
+/**
+ * The transport's connections: one shared connection (publishes, acks, admin commands) opened
+ * once, plus a dedicated one per subscription (a blocked XREADGROUP or a subscribed connection
+ * can do nothing else). All of them report to one BrokerStatus.
+ */
+export class RedisConnection {
+  readonly status = new BrokerStatus();
+  readonly factory: RedisClientFactory;
+  private client?: RedisClientLike;
+  private closed = false;
+  private readonly opening = new OncePromise(() => this.open());
+  private readonly readyListeners: (() => void)[] = [];
+
+  constructor(
+    options: RedisConnectionOptions,
+    private readonly logger: NestreamLogger,
+  ) {
+    this.factory = new RedisClientFactory(options);
+  }
+
+  /** Idempotent; concurrent callers share one attempt, a failed one is forgotten. */
+  connect(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('RedisTransport is closed'));
+    return this.opening.run();
+  }
+
+  /** The shared client; throws before `connect()` resolved. */
+  get shared(): RedisClientLike {
+    if (!this.client) throw new Error('RedisTransport is not connected');
+    return this.client;
+  }
+
+  /** The shared client, or undefined before `connect()`. */
+  get current(): RedisClientLike | undefined {
+    return this.client;
+  }
+
+  /** Runs whenever the shared connection is ready again after a reconnect. */
+  onReconnect(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  /** A new connection of its own for one subscription, connected and watched. */
+  async dedicated(role: string, defaults: Partial<RedisOptions>, forced: Partial<RedisOptions>): Promise<RedisClientLike> {
+    const client = await this.factory.create(defaults, forced);
+    this.watch(client, role);
+    await connectOrDispose(client, this.factory.describe());
+    return client;
+  }
+
+  /** `down` when closed or a consumer keeps failing, `connecting` while anything reconnects. */
+  health(subscriptions: number, problems: readonly ConsumerProblem[]): TransportHealth {
+    if (this.status.state !== 'up') return this.status.health(subscriptions);
+    const down = problems.find((problem) => problem.status === 'down');
+    if (down) return this.status.health(subscriptions, down.error ?? 'a subscription is failing');
+    const health = this.status.health(subscriptions);
+    return problems.length > 0 ? { ...health, status: 'connecting' } : health;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.opening.started) await this.opening.run().catch(() => undefined);
+    // Let acks and publishes queued in this turn reach Redis before the connection goes.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.client) await closeClient(this.client);
+    this.status.fail(new Error('closed'), 'RedisTransport');
+  }
+
+  private async open(): Promise<void> {
+    // Commands fail fast while Redis is unreachable; one cut by a reconnect fails after two
+    // attempts instead of twenty; a socket that stops answering is dropped and reconnected.
+    const client = await this.factory.create(
+      { enableOfflineQueue: false, maxRetriesPerRequest: 2, socketTimeout: REDIS_DEFAULTS.socketTimeoutMs },
+      { replyMapping: 'legacy' },
+    );
+    this.watch(client, 'connection');
+    try {
+      await connectOrDispose(client, this.factory.describe());
+    } catch (error) {
+      throw this.status.fail(error, 'connect');
+    }
+    this.client = client;
+    this.status.up();
+    client.on('ready', () => {
+      if (this.closed) return;
+      this.status.up();
+      for (const listener of this.readyListeners) listener();
+    });
+    client.on('close', () => this.closed || this.status.connecting());
+    client.on('end', () => this.closed || this.status.fail(new Error('ioredis stopped reconnecting'), 'Redis connection'));
+  }
+
+  /** Every connection gets an error listener: an unhandled 'error' event would crash the process. */
+  private watch(client: RedisClientLike, role: string): void {
+    let lastLogged: string | undefined;
+    const where = this.factory.describe();
+    client.on('error', (error: Error) => {
+      this.status.note(`Redis ${role}: ${error.message}`);
+      if (error.message !== lastLogged) this.logger.warn(`Redis ${role} (${where}): ${error.message}`);
+      lastLogged = error.message;
+    });
+    client.on('ready', () => {
+      if (lastLogged !== undefined) this.logger.log(`Redis ${role} (${where}) reconnected`);
+      lastLogged = undefined;
+    });
   }
 }
 

@@ -1,8 +1,11 @@
 import type { MessageHeaders } from '../../core/headers.js';
 import type { OutboundMessage } from '../../core/message.js';
-import type { RedisArg } from './redis-client.js';
+import type { RedisArg } from './redis.connection.js';
 
 /**
+ * How a message (body, headers, key) is laid out on Redis: as the fields of a stream entry, or
+ * inside a JSON envelope on Pub/Sub, which carries only a payload.
+ *
  * A stream entry written by nestream has up to three fields:
  *   body     the message bytes, untouched
  *   headers  the headers as a JSON object of strings (absent when there are none)
@@ -42,14 +45,49 @@ export function decodeEntryFields(flat: readonly Buffer[]): DecodedEntry {
 export function parseHeaders(raw: Buffer | string | undefined): MessageHeaders {
   if (raw === undefined || raw.length === 0) return {};
   try {
-    const parsed: unknown = JSON.parse(raw.toString());
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
-    const headers: MessageHeaders = {};
-    for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
-      if (value !== undefined && value !== null) headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
-    }
-    return headers;
+    return headersOf(JSON.parse(raw.toString()));
   } catch {
     return {};
   }
+}
+
+function headersOf(parsed: unknown): MessageHeaders {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  const headers: MessageHeaders = {};
+  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (value !== undefined && value !== null) headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return headers;
+}
+
+/**
+ * Pub/Sub messages have no headers, so nestream wraps the body in a JSON envelope:
+ *   {"data": "<body as UTF-8>", "headers": {...}}                          (text / JSON bodies)
+ *   {"data": "<body as base64>", "encoding": "base64", "headers": {...}}   (other bytes)
+ * plus `"key": "..."` when the message has a key. The first form is FastStream's JSON message
+ * format (which ignores the key). A message that is not such an envelope (e.g.
+ * `PUBLISH chan hello` from redis-cli) is delivered as-is with no headers.
+ */
+export function encodeEnvelope({ body, headers, key }: Pick<OutboundMessage, 'body' | 'headers' | 'key'>): string {
+  const text = body.toString('utf8');
+  const isText = Buffer.byteLength(text, 'utf8') === body.length && Buffer.from(text, 'utf8').equals(body);
+  const envelope = isText ? { data: text, headers } : { data: body.toString('base64'), encoding: 'base64', headers };
+  return JSON.stringify(key === undefined ? envelope : { ...envelope, key });
+}
+
+export function decodeEnvelope(payload: Buffer): { body: Buffer; headers: MessageHeaders; key?: string } {
+  if (payload[0] !== 0x7b /* { */) return { body: payload, headers: {} };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { body: payload, headers: {} };
+  }
+  const envelope = parsed as { data?: unknown; encoding?: unknown; headers?: unknown; key?: unknown };
+  if (typeof envelope.data !== 'string' || (envelope.headers !== undefined && typeof envelope.headers !== 'object')) {
+    return { body: payload, headers: {} };
+  }
+  const body = envelope.encoding === 'base64' ? Buffer.from(envelope.data, 'base64') : Buffer.from(envelope.data, 'utf8');
+  const headers = headersOf(envelope.headers);
+  return typeof envelope.key === 'string' ? { body, headers, key: envelope.key } : { body, headers };
 }

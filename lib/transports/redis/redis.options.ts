@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
+import { is, type OptionSpec } from '../kit/option-checks.js';
 
 /** Where the transport connects. One of `url`, `redis` (with `url` or alone) or `cluster`. */
 export interface RedisConnectionOptions {
@@ -33,17 +36,24 @@ export interface RedisTransportOptions extends RedisConnectionOptions {
   blockGuardMs?: number;
 }
 
-/** `SubscribeRequest.options` understood by the Redis transport. */
-export interface RedisSubscribeOptions {
-  /** Streams: overrides the transport's `startFrom` for this subscription's group. */
+/** Streams-mode subscriber options (`@Subscriber(..., { transportOptions })`). */
+export interface RedisStreamSubscribeOptions {
+  /** Overrides the transport's `startFrom` for this subscription's group. */
   startFrom?: '$' | '0';
-  /** Streams: overrides the consumer name (e.g. a stable pod name, so its own pending entries are resumed). */
+  /** Overrides the consumer name (e.g. a stable pod name, so its own pending entries are resumed). */
   consumerName?: string;
-  /** Streams: overrides `claimIdleMs` for this subscription. */
+  /** Overrides `claimIdleMs` for this subscription. */
   claimIdleMs?: number;
-  /** Pub/Sub: true = PSUBSCRIBE (glob pattern), false = SUBSCRIBE. Default: true when the topic contains `*`. */
+}
+
+/** Pub/Sub-mode subscriber options. */
+export interface RedisPubSubSubscribeOptions {
+  /** true = PSUBSCRIBE (glob pattern), false = SUBSCRIBE. Default: true when the topic contains `*`. */
   pattern?: boolean;
 }
+
+/** `SubscribeRequest.options` understood by the Redis transport (each mode takes its own part). */
+export interface RedisSubscribeOptions extends RedisStreamSubscribeOptions, RedisPubSubSubscribeOptions {}
 
 /** `OutboundMessage.options` understood by the Redis transport. */
 export interface RedisPublishOptions {
@@ -51,11 +61,86 @@ export interface RedisPublishOptions {
   maxLen?: number;
 }
 
-export const redisDefaults = {
+/** Every default of the Redis transport, in one place. */
+export const REDIS_DEFAULTS = {
+  mode: 'streams',
   blockMs: 2000,
   claimIdleMs: 30_000,
+  /** claimIntervalMs defaults to this share of claimIdleMs, and is never shorter than the floor. */
+  claimIntervalShare: 0.5,
+  claimIntervalFloorMs: 100,
+  startFrom: '$',
   bufferSize: 10_000,
   blockGuardMs: 5000,
   /** ioredis `socketTimeout` of the shared connection (no blocking commands run on it). */
   socketTimeoutMs: 10_000,
 } as const;
+
+export interface ResolvedRedisOptions {
+  readonly connection: RedisConnectionOptions;
+  readonly mode: RedisTransportMode;
+  readonly blockMs: number;
+  readonly blockGuardMs: number;
+  readonly claimIdleMs: number;
+  /** Unset: derived from each subscription's claimIdleMs. */
+  readonly claimIntervalMs?: number;
+  readonly maxLen?: number;
+  readonly startFrom: '$' | '0';
+  readonly consumerName?: string;
+  readonly bufferSize: number;
+}
+
+/** The transport's options with every default filled in. */
+export function resolveRedisOptions(options: RedisTransportOptions): ResolvedRedisOptions {
+  const { url, redis, cluster } = options;
+  return {
+    connection: { url, redis, cluster },
+    mode: options.mode ?? REDIS_DEFAULTS.mode,
+    blockMs: options.blockMs ?? REDIS_DEFAULTS.blockMs,
+    blockGuardMs: options.blockGuardMs ?? REDIS_DEFAULTS.blockGuardMs,
+    claimIdleMs: options.claimIdleMs ?? REDIS_DEFAULTS.claimIdleMs,
+    claimIntervalMs: options.claimIntervalMs,
+    maxLen: options.maxLen,
+    startFrom: options.startFrom ?? REDIS_DEFAULTS.startFrom,
+    consumerName: options.consumerName,
+    bufferSize: options.bufferSize ?? REDIS_DEFAULTS.bufferSize,
+  };
+}
+
+export interface ResolvedStreamSubscription {
+  readonly startFrom: '$' | '0';
+  readonly consumerName: string;
+  /** A generated name is never used again, so it is removed from the group on close. */
+  readonly generatedName: boolean;
+  readonly claimIdleMs: number;
+  readonly claimIntervalMs: number;
+}
+
+/** One stream subscription's settings: its options over the transport's. */
+export function resolveStreamSubscription(transport: ResolvedRedisOptions, options: RedisStreamSubscribeOptions): ResolvedStreamSubscription {
+  const named = options.consumerName ?? transport.consumerName;
+  const claimIdleMs = options.claimIdleMs ?? transport.claimIdleMs;
+  return {
+    startFrom: options.startFrom ?? transport.startFrom,
+    consumerName: named ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    generatedName: named === undefined,
+    claimIdleMs,
+    claimIntervalMs:
+      transport.claimIntervalMs ?? Math.max(REDIS_DEFAULTS.claimIntervalFloorMs, Math.floor(claimIdleMs * REDIS_DEFAULTS.claimIntervalShare)),
+  };
+}
+
+/** Whether a Pub/Sub subscription is a PSUBSCRIBE. */
+export function isPatternSubscription(topic: string, options: RedisPubSubSubscribeOptions): boolean {
+  return options.pattern ?? topic.includes('*');
+}
+
+export const STREAM_SUBSCRIBER_OPTIONS = {
+  startFrom: is.oneOf('$', '0'),
+  consumerName: is.string,
+  claimIdleMs: is.positiveInteger,
+} as const satisfies OptionSpec<RedisStreamSubscribeOptions>;
+
+export const PUBSUB_SUBSCRIBER_OPTIONS = {
+  pattern: is.boolean,
+} as const satisfies OptionSpec<RedisPubSubSubscribeOptions>;

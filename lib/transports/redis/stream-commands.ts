@@ -1,4 +1,4 @@
-import type { RedisClientLike } from './redis-client.js';
+import type { RedisArg, RedisClientLike } from './redis.connection.js';
 
 /** One entry as Redis returned it, with the delivery count it now has in the group's PEL. */
 export interface RawStreamEntry {
@@ -10,6 +10,14 @@ export interface RawStreamEntry {
 
 type EntryReply = [Buffer, Buffer[] | null][];
 
+export interface HandBack {
+  /** The idle time the entries get. */
+  readonly idleMs: number;
+  readonly minIdleMs: number;
+  /** Their delivery count from now on; unset keeps it. */
+  readonly deliveries?: number;
+}
+
 /** The Redis commands of one stream + group + consumer, with their replies parsed. */
 export class StreamCommands {
   constructor(
@@ -17,15 +25,6 @@ export class StreamCommands {
     readonly group: string,
     readonly consumer: string,
   ) {}
-
-  /** XGROUP CREATE ... MKSTREAM; an existing group is fine. */
-  async ensureGroup(client: RedisClientLike, startFrom: '$' | '0'): Promise<void> {
-    try {
-      await client.call('XGROUP', ['CREATE', this.stream, this.group, startFrom, 'MKSTREAM']);
-    } catch (error) {
-      if (!String((error as Error).message).startsWith('BUSYGROUP')) throw error;
-    }
-  }
 
   /** New entries (`>`), blocking up to `blockMs`; a fresh entry's delivery count is 1. */
   async readNew(client: RedisClientLike, count: number, blockMs: number): Promise<RawStreamEntry[]> {
@@ -69,10 +68,15 @@ export class StreamCommands {
     return this.pendingCounts(client, afterId === undefined ? '-' : `(${afterId}`, '+', count);
   }
 
-  /** Removes this consumer from the group, only when nothing is pending on it. */
-  async removeConsumerIfIdle(client: RedisClientLike): Promise<void> {
-    const pending = await this.ownPending(client, undefined, 1);
-    if (pending.size === 0) await client.call('XGROUP', ['DELCONSUMER', this.stream, this.group, this.consumer]);
+  /**
+   * Gives entries back to the group: they stay pending (on this consumer), with an idle time
+   * that lets the group's reclaim (XAUTOCLAIM, by any consumer, a restarted one first of all)
+   * take them at once. `minIdleMs` skips entries another consumer took over meanwhile;
+   * `deliveries` sets their delivery count (the reclaim adds one).
+   */
+  async handBack(client: RedisClientLike, ids: readonly string[], { idleMs, minIdleMs, deliveries }: HandBack): Promise<void> {
+    const count: RedisArg[] = deliveries === undefined ? [] : ['RETRYCOUNT', deliveries];
+    await client.call('XCLAIM', [this.stream, this.group, this.consumer, minIdleMs, ...ids, 'IDLE', idleMs, ...count, 'JUSTID']);
   }
 
   private async pendingCounts(client: RedisClientLike, start: string, end: string, count: number): Promise<Map<string, number>> {

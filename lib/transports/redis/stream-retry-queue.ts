@@ -1,10 +1,13 @@
 /** An entry of this consumer's PEL waiting to be claimed again (after a nack, or found at start). */
-interface PendingRetry {
+export interface PendingRetry {
+  readonly id: string;
   /** Delivery count before the coming redelivery. */
   readonly deliveries: number;
   readonly dueAt: number;
   /** XCLAIM min-idle: skip the claim if another consumer took the entry over meanwhile. */
   readonly minIdleMs: number;
+  /** When this consumer received the entry (unknown for entries found pending at start). */
+  readonly receivedAt?: number;
 }
 
 /**
@@ -14,8 +17,8 @@ interface PendingRetry {
 export class StreamRetryQueue {
   private readonly retries = new Map<string, PendingRetry>();
 
-  add(id: string, deliveries: number, delayMs: number): void {
-    this.retries.set(id, { deliveries, dueAt: Date.now() + delayMs, minIdleMs: Math.max(0, delayMs - 50) });
+  add(id: string, deliveries: number, delayMs: number, receivedAt?: number): void {
+    this.retries.set(id, { id, deliveries, dueAt: Date.now() + delayMs, minIdleMs: Math.max(0, delayMs - 50), receivedAt });
   }
 
   has(id: string): boolean {
@@ -42,6 +45,13 @@ export class StreamRetryQueue {
       this.retries.delete(id);
     }
     return { counts, minIdleMs: counts.size === 0 ? 0 : minIdleMs };
+  }
+
+  /** Removes and returns every waiting entry (on close, to hand them back to the group). */
+  takeAll(): PendingRetry[] {
+    const all = [...this.retries.values()];
+    this.retries.clear();
+    return all;
   }
 
   /** Milliseconds until the next retry is due (Infinity when none waits). */

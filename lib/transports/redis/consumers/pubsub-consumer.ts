@@ -1,12 +1,12 @@
-import type { Logger } from '@nestjs/common';
-import { Deque } from '../../core/deque.js';
-import type { Delivery } from '../../core/message.js';
-import type { DeliveryHandler } from '../../core/transport.js';
-import { decodeEnvelope } from './pubsub-envelope.js';
-import { closeClient, errorMessage, type RedisSubscriberLike } from './redis-client.js';
-import type { RedisPubSubMessage } from './redis.context.js';
+import type { NestreamLogger } from '../../../core/logger.js';
+import type { DeliveryHandler } from '../../../core/transport.js';
+import { Dispatcher } from '../../kit/dispatcher.js';
+import type { SettleOnceDelivery } from '../../kit/settle-once.js';
+import { closeClient, errorMessage, type ConsumerProblem, type RedisSubscriberLike } from '../redis.connection.js';
+import { pubSubDelivery } from '../redis.delivery.js';
+import type { RedisConsumer } from './redis-consumer.js';
 
-export interface PubSubSubscriberConfig {
+export interface PubSubConsumerConfig {
   /** This subscription's own connection (a subscribed connection can do nothing else). */
   readonly client: RedisSubscriberLike;
   readonly topic: string;
@@ -15,37 +15,49 @@ export interface PubSubSubscriberConfig {
   readonly handler: DeliveryHandler;
   readonly concurrency: number;
   readonly bufferSize: number;
-  readonly logger: Logger;
+  readonly logger: NestreamLogger;
 }
-
-const settled = (): Promise<void> => Promise.resolve();
 
 /**
  * One SUBSCRIBE / PSUBSCRIBE. Redis pushes messages as fast as they come, so up to
  * `concurrency` are handled at once and up to `bufferSize` more wait in memory; beyond that new
- * messages are dropped (and counted). ioredis subscribes again after a reconnect; what was
- * published meanwhile is lost. Settling is a no-op: Pub/Sub cannot redeliver.
+ * messages are dropped (and logged). ioredis subscribes again after a reconnect; what was
+ * published meanwhile is lost. Settling does nothing: Pub/Sub cannot redeliver.
+ *
+ * Close: Pub/Sub cannot take a message back, and every subscriber has its own copy, so a
+ * message dropped here is lost for this subscriber. So close unsubscribes, then finishes what
+ * was received (buffered ones included); the app bounds that wait (shutdownTimeoutMs), and what
+ * the transport's close then cuts short is dropped, with its count logged.
  */
-export class PubSubSubscriber {
-  private readonly buffer = new Deque<RedisPubSubMessage>();
-  private inFlight = 0;
-  private closing = false;
+export class PubSubConsumer implements RedisConsumer {
+  private readonly dispatcher: Dispatcher<SettleOnceDelivery>;
   private closed?: Promise<void>;
-  private onIdle?: () => void;
+  private droppedOnClose = 0;
+  private stopFinishing!: () => void;
+  private readonly finishingStopped = new Promise<void>((resolve) => (this.stopFinishing = resolve));
   private droppedSinceLastLog = 0;
-  dropped = 0;
 
-  constructor(private readonly config: PubSubSubscriberConfig) {}
+  constructor(private readonly config: PubSubConsumerConfig) {
+    this.dispatcher = new Dispatcher({
+      concurrency: config.concurrency,
+      handler: config.handler,
+      bufferSize: config.bufferSize,
+      handBack: (_, why) => (why === 'closing' ? void this.droppedOnClose++ : this.dropOverflow()),
+      onError: (error) => config.logger.error(`Handler for ${config.topic} failed outside the pipeline: ${errorMessage(error)}`),
+    });
+  }
 
   async start(): Promise<void> {
     const { client, topic, pattern } = this.config;
     if (pattern) {
       client.on('pmessageBuffer', (matched: Buffer, channel: Buffer, payload: Buffer) =>
-        this.receive({ kind: 'pubsub', channel: channel.toString(), pattern: matched.toString(), payload }),
+        this.dispatcher.offer(pubSubDelivery({ kind: 'pubsub', channel: channel.toString(), pattern: matched.toString(), payload })),
       );
       await client.psubscribe(topic);
     } else {
-      client.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.receive({ kind: 'pubsub', channel: channel.toString(), payload }));
+      client.on('messageBuffer', (channel: Buffer, payload: Buffer) =>
+        this.dispatcher.offer(pubSubDelivery({ kind: 'pubsub', channel: channel.toString(), payload })),
+      );
       await client.subscribe(topic);
     }
   }
@@ -54,68 +66,33 @@ export class PubSubSubscriber {
     return (this.closed ??= this.shutdown());
   }
 
+  cutShort(): void {
+    this.stopFinishing();
+  }
+
+  problem(): ConsumerProblem | undefined {
+    return this.config.client.status === 'ready' ? undefined : { status: 'connecting' };
+  }
+
   private async shutdown(): Promise<void> {
-    this.closing = true;
     const { client, topic, pattern } = this.config;
-    await (pattern ? client.punsubscribe(topic) : client.unsubscribe(topic)).catch(() => undefined);
-    if (this.buffer.length > 0) {
-      this.config.logger.warn(`Dropping ${this.buffer.length} buffered messages of ${topic} on close`);
-      while (this.buffer.length > 0) this.buffer.shift();
+    // What arrives before Redis confirms the unsubscribe is received too, and handled.
+    await Promise.race([(pattern ? client.punsubscribe(topic) : client.unsubscribe(topic)).catch(() => undefined), this.finishingStopped]);
+    await Promise.race([this.dispatcher.whenIdle(), this.finishingStopped]);
+    const drained = this.dispatcher.close(); // drops what a cut-short close left buffered
+    if (this.droppedOnClose > 0) {
+      this.config.logger.warn(`Dropping ${this.droppedOnClose} buffered messages of ${topic} on close: the transport closed before they were handled, and Pub/Sub cannot take them back`);
     }
-    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
+    await drained;
     await closeClient(client);
   }
 
-  private receive(message: RedisPubSubMessage): void {
-    if (this.closing) return;
-    if (this.inFlight < this.config.concurrency) {
-      this.deliver(message);
-    } else if (this.buffer.length < this.config.bufferSize) {
-      this.buffer.push(message);
-    } else {
-      this.drop();
-    }
-  }
-
-  private drop(): void {
-    this.dropped++;
-    // One warning per burst of drops, not one per message.
-    if (this.droppedSinceLastLog++ === 0) {
-      setTimeout(() => {
-        this.config.logger.warn(`Dropped ${this.droppedSinceLastLog} messages of ${this.config.topic}: handlers are behind and the buffer is full`);
-        this.droppedSinceLastLog = 0;
-      }, 1000).unref();
-    }
-  }
-
-  private deliver(raw: RedisPubSubMessage): void {
-    this.inFlight++;
-    const { body, headers } = decodeEnvelope(raw.payload);
-    const delivery: Delivery = {
-      message: { topic: raw.channel, body, headers, deliveryAttempt: 1, redelivered: false, raw },
-      ack: settled,
-      nack: settled,
-      reject: settled,
-    };
-    let handled: Promise<void>;
-    try {
-      handled = this.config.handler(delivery);
-    } catch (error) {
-      handled = Promise.reject(error);
-    }
-    handled
-      .catch((error: unknown) => this.config.logger.error(`Handler for ${raw.channel} failed outside the pipeline: ${errorMessage(error)}`))
-      .finally(() => this.finished());
-  }
-
-  private finished(): void {
-    this.inFlight--;
-    const next = this.closing ? undefined : this.buffer.shift();
-    if (next) this.deliver(next);
-    else if (this.inFlight === 0) this.onIdle?.();
-  }
-
-  get status(): string {
-    return this.config.client.status;
+  /** One warning per burst of drops, not one per message. */
+  private dropOverflow(): void {
+    if (this.droppedSinceLastLog++ > 0) return;
+    setTimeout(() => {
+      this.config.logger.warn(`Dropped ${this.droppedSinceLastLog} messages of ${this.config.topic}: handlers are behind and the buffer is full`);
+      this.droppedSinceLastLog = 0;
+    }, 1000).unref();
   }
 }

@@ -1,0 +1,38 @@
+import type { OutboundMessage } from '../../core/message.js';
+import type { PipelinedCommands } from './pipelined-commands.js';
+import type { RedisArg } from './redis.connection.js';
+import { encodeEntryFields, encodeEnvelope } from './redis.headers.js';
+import type { RedisPublishOptions } from './redis.options.js';
+import { streamKey } from './redis.topology.js';
+
+/**
+ * How one mode puts a message on Redis. Both go through the same pipeline: the publishes of one
+ * event-loop turn reach Redis as one round trip (see PipelinedCommands).
+ */
+export interface RedisPublisher {
+  /** Resolves once Redis has the message (the XADD or PUBLISH was answered). */
+  publish(message: OutboundMessage): Promise<void>;
+}
+
+/** XADD to the topic's stream, trimmed with `MAXLEN ~` when asked. */
+export class StreamPublisher implements RedisPublisher {
+  constructor(
+    private readonly commands: PipelinedCommands,
+    private readonly maxLen: number | undefined,
+  ) {}
+
+  async publish(message: OutboundMessage): Promise<void> {
+    const maxLen = (message.options as RedisPublishOptions | undefined)?.maxLen ?? this.maxLen;
+    const trim: RedisArg[] = maxLen === undefined ? [] : ['MAXLEN', '~', maxLen];
+    await this.commands.send('XADD', [streamKey(message.topic), ...trim, '*', ...encodeEntryFields(message)]);
+  }
+}
+
+/** PUBLISH the message in its envelope (Pub/Sub carries no headers or key of its own). */
+export class PubSubPublisher implements RedisPublisher {
+  constructor(private readonly commands: PipelinedCommands) {}
+
+  async publish(message: OutboundMessage): Promise<void> {
+    await this.commands.send('PUBLISH', [message.topic, encodeEnvelope(message)]);
+  }
+}
