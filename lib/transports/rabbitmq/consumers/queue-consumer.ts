@@ -55,7 +55,8 @@ export class RabbitQueueConsumer {
       handler: (delivery) => this.handle(delivery),
       // Received, never started: straight back to the queue (basic.nack with requeue).
       handBack: (delivery) => delivery.nack(),
-      onError: (error) => this.logger.error(`queue "${this.queueName}": a delivery failed without settling: ${messageOf(error)}`),
+      // A handler that threw (the consume chain settles every delivery, so this is a bug there) or a failed hand-back.
+      onError: (error) => this.logger.error(`a delivery of queue "${this.queueName}" failed: ${messageOf(error)}`),
     });
   }
 
