@@ -138,6 +138,71 @@ describe('NatsTransport, core NATS', () => {
     expect(nats.health().lastError).toMatch(/dropped 15 message/);
   });
 
+  it('on close stops receiving first, then finishes what it already received; the queue group gets the rest', async () => {
+    const subject = topic('closing');
+    const closing = transport();
+    const other = recorder();
+    const handled: string[] = [];
+    let closeResolved = false;
+    const subscription = await closing.subscribe(
+      request(subject, 'workers', async (delivery) => {
+        await sleep(30);
+        handled.push(delivery.message.body.toString());
+        await delivery.ack();
+      }),
+    );
+    const publisher = transport();
+    for (let i = 0; i < 10; i++) await publisher.publish({ topic: subject, body: body(`before${i}`), headers: {} });
+    await waitFor(() => handled.length >= 1);
+    const closed = subscription.close().then(() => (closeResolved = true));
+    await sleep(20); // the unsubscribe has reached the server
+    await transport().subscribe(request(subject, 'workers', other.handler));
+    for (let i = 0; i < 5; i++) await publisher.publish({ topic: subject, body: body(`after${i}`), headers: {} });
+    await closed;
+
+    expect(closeResolved).toBe(true);
+    expect(handled).toEqual(Array.from({ length: 10 }, (_, i) => `before${i}`)); // all it had received, none after
+    await waitFor(() => other.received.length === 5);
+    expect(other.bodies()).toEqual(Array.from({ length: 5 }, (_, i) => `after${i}`));
+  });
+
+  it('drops (and counts) what it received but had not started when the transport close cuts the finishing short', async () => {
+    const nats = transport();
+    const subject = topic('cut');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    const subscription = await nats.subscribe(
+      request(subject, 'slow', async (delivery) => {
+        started.push(delivery.message.body.toString());
+        await gate;
+        await delivery.ack();
+      }),
+    );
+    for (let i = 0; i < 5; i++) await nats.publish({ topic: subject, body: body(String(i)), headers: {} });
+    await waitFor(() => started.length === 1);
+    await sleep(100); // the other four are buffered
+    const closing = subscription.close();
+    const transportClosed = nats.close();
+    await sleep(50);
+    release();
+    await Promise.all([closing, transportClosed]);
+
+    expect(started).toEqual(['0']); // the started one finished; the four waiting were dropped
+  });
+
+  it('checks subscriber options at bootstrap: unknown keys, bad values, and options of the other mode', () => {
+    const core = transport();
+    expect(core.checkSubscriberOptions({ maxPending: 10, maxPendingBytes: 1024 })).toEqual([]);
+    expect(core.checkSubscriberOptions({ maxPendnig: 10 }).join()).toMatch(/unknown option 'maxPendnig' \(known: maxPending, maxPendingBytes\)/);
+    expect(core.checkSubscriberOptions({ maxPending: -1 }).join()).toMatch(/'maxPending' must be a number ≥ 0/);
+    expect(core.checkSubscriberOptions({ ackWaitMs: 60_000 }).join()).toMatch(/'ackWaitMs' is a JetStream option; this transport speaks core NATS/);
+    const js = transport(testJetStream);
+    expect(js.checkSubscriberOptions({ ackWaitMs: 60_000, deliverPolicy: 'new', durableName: 'd', maxDeliver: -1 })).toEqual([]);
+    expect(js.checkSubscriberOptions({ deliverPolicy: 'first' }).join()).toMatch(/'deliverPolicy' must be one of 'all', 'new', 'last'/);
+    expect(js.checkSubscriberOptions({ maxPending: 5 }).join()).toMatch(/'maxPending' is a core NATS option; this transport speaks JetStream/);
+  });
+
   it('rejects a publish when the server is unreachable', async () => {
     const nats = new NatsTransport({ servers: '127.0.0.1:1', connection: { reconnect: false, timeout: 1000 } });
     open.push(nats);
@@ -168,6 +233,41 @@ describe('NatsTransport, JetStream', () => {
     expect(ctx.consumer).toBe('billing');
     expect(ctx.stream).toBeDefined();
   });
+
+  it('hands every pulled message that has not started back at once on close, never leaving it to AckWait', async () => {
+    const subject = topic('handback');
+    const publisher = transport(testJetStream);
+    const sent = Array.from({ length: 150 }, (_, i) => `m${i}`);
+    for (const text of sent) await publisher.publish({ topic: subject, body: body(text), headers: {} });
+    const handled = new Set<string>();
+    const consume = (side: NatsTransport) =>
+      side.subscribe(
+        request(subject, 'handback', async (delivery) => {
+          await sleep(10);
+          handled.add(delivery.message.body.toString());
+          await delivery.ack();
+        }, { concurrency: 5 }),
+      );
+    // Close mid-flow again and again: a message lost on its way to a closed pull would come
+    // back only after AckWait (30 s here), long after the last consumer below gives up.
+    for (let round = 0; round < 5; round++) {
+      const side = transport(testJetStream);
+      const subscription = await consume(side);
+      const before = handled.size;
+      await waitFor(() => handled.size >= before + 15);
+      await subscription.close();
+      await side.close();
+    }
+    const startedAt = Date.now();
+    await consume(transport(testJetStream));
+    await waitFor(() => handled.size === sent.length, 5_000);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+
+    const jsm = await jetstreamManager(publisher.unwrap<NatsConnection>());
+    await sleep(300); // the last acks land
+    const info = await jsm.consumers.info(await jsm.streams.find(subject), 'handback');
+    expect(info.num_ack_pending + info.num_pending).toBe(0);
+  }, 30_000);
 
   it('redelivers a nacked message after its delay, without holding a slot meanwhile', async () => {
     const js = transport(testJetStream);

@@ -1,8 +1,10 @@
+import { withTimeout } from '../kit/timers.js';
+
 /**
- * Confirms core NATS publishes with one flush round trip per tick instead of one per publish.
- * The server handles a connection's messages in order, so the PONG to a PING proves every
- * message written before that PING arrived: publishes of one tick share one PING and one
- * timeout timer. A publish written after the PING was queued waits for the next one.
+ * Confirms core NATS publishes with one flush round trip per tick instead of one per publish
+ * (a measured hot-path win). The server handles a connection's messages in order, so the PONG
+ * to a PING proves every message written before that PING arrived: publishes of one tick share
+ * one PING and one timeout timer. A publish written after the PING was queued waits for the next one.
  */
 export class FlushBatcher {
   private pending?: Promise<void>;
@@ -29,10 +31,6 @@ export class FlushBatcher {
   private roundTrip(): Promise<void> {
     const what = this.topics > 1 ? `${this.firstTopic} (and ${this.topics - 1} other publish(es))` : this.firstTopic;
     this.pending = undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`NATS did not confirm the publish to ${what} within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    return Promise.race([this.flush(), timeout]).finally(() => clearTimeout(timer));
+    return withTimeout(this.flush(), this.timeoutMs, `NATS did not confirm the publish to ${what}`);
   }
 }

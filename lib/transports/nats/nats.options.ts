@@ -1,4 +1,6 @@
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import { checkOptions, is, type OptionCheck, type OptionSpec } from '../kit/option-checks.js';
+import { toJetStreamName } from './nats.names.js';
 
 /** `new NatsTransport(options)`. Without `jetstream` it speaks core NATS (at-most-once). */
 export interface NatsTransportOptions {
@@ -73,19 +75,26 @@ export interface NatsJetStreamConsumerOptions {
   workingIntervalMs?: number;
 }
 
-/** `@Subscriber(topic, { transportOptions })` on a NATS transport. */
-export interface NatsSubscriberOptions extends NatsJetStreamConsumerOptions {
-  /** Core NATS: messages buffered while all `concurrency` slots are busy; beyond it they are dropped. Default 524288. */
-  maxPending?: number;
-  /** Core NATS: bytes (bodies) buffered likewise. Default 64 MiB. */
-  maxPendingBytes?: number;
-  /** JetStream: durable consumer name. Default derived from group (and topic on shared streams). */
+/** `@Subscriber(topic, { transportOptions })` on a JetStream transport. */
+export interface NatsJetStreamSubscriberOptions extends NatsJetStreamConsumerOptions {
+  /** Durable consumer name. Default derived from group (and topic on shared streams). */
   durableName?: string;
-  /** JetStream: use this existing stream instead of resolving one from the topic. */
+  /** Use this existing stream instead of resolving one from the topic. */
   stream?: string;
-  /** JetStream: the consumer exists already; never create or update it. Default false. */
+  /** The consumer exists already; never create or update it. Default false. */
   bindConsumer?: boolean;
 }
+
+/** `@Subscriber(topic, { transportOptions })` on a core NATS transport. */
+export interface NatsCoreSubscriberOptions {
+  /** Messages buffered while all `concurrency` slots are busy; beyond it they are dropped. Default 524288. */
+  maxPending?: number;
+  /** Bytes (bodies) buffered likewise. Default 64 MiB. */
+  maxPendingBytes?: number;
+}
+
+/** `@Subscriber(topic, { transportOptions })` on a NATS transport: the options of its mode. */
+export type NatsSubscriberOptions = NatsCoreSubscriberOptions & NatsJetStreamSubscriberOptions;
 
 /** `OutboundMessage.options` on a NATS transport. */
 export interface NatsPublishOptions {
@@ -97,14 +106,118 @@ export interface NatsPublishOptions {
   timeoutMs?: number;
 }
 
-export const NatsDefaults = {
+/** Every default of the NATS transport, in one place. */
+export const NATS_DEFAULTS = {
   name: 'nestream',
   publishTimeoutMs: 5000,
   apiTimeoutMs: 5000,
+  provisionStreams: true,
   ackWaitMs: 30_000,
   maxDeliver: -1,
   maxAckPending: 1000,
+  deliverPolicy: 'all',
   fetchExpiresMs: 5000,
+  /** nats.js refuses shorter pulls. */
+  minFetchExpiresMs: 1000,
+  /** "working" is sent this many times per AckWait, and never more often than every 100 ms. */
+  workingSignalsPerAckWait: 3,
+  minWorkingIntervalMs: 100,
   corePendingMessages: 512 * 1024,
   corePendingBytes: 64 * 1024 * 1024,
 } as const;
+
+export interface ResolvedJetStreamOptions {
+  readonly provisionStreams: boolean;
+  readonly streams: readonly NatsStreamDefinition[];
+  readonly streamDefaults: NatsStreamSettings;
+  readonly streamName: (topic: string) => string;
+  readonly consumerDefaults: NatsJetStreamConsumerOptions;
+  readonly apiTimeoutMs: number;
+}
+
+export interface ResolvedNatsOptions {
+  readonly servers: string | string[];
+  readonly name: string;
+  readonly publishTimeoutMs: number;
+  readonly connection: Omit<NodeConnectionOptions, 'servers'>;
+  /** Set: the transport speaks JetStream. */
+  readonly jetstream?: ResolvedJetStreamOptions;
+}
+
+/** The transport's options with every default filled in. */
+export function resolveNatsOptions(options: NatsTransportOptions): ResolvedNatsOptions {
+  const js = options.jetstream === true ? {} : options.jetstream || undefined;
+  return {
+    servers: options.servers,
+    name: options.name ?? NATS_DEFAULTS.name,
+    publishTimeoutMs: options.publishTimeoutMs ?? NATS_DEFAULTS.publishTimeoutMs,
+    connection: options.connection ?? {},
+    ...(js && {
+      jetstream: {
+        provisionStreams: js.provisionStreams ?? NATS_DEFAULTS.provisionStreams,
+        streams: js.streams ?? [],
+        streamDefaults: js.streamDefaults ?? {},
+        streamName: js.streamName ?? toJetStreamName,
+        consumerDefaults: js.consumerDefaults ?? {},
+        apiTimeoutMs: js.apiTimeoutMs ?? NATS_DEFAULTS.apiTimeoutMs,
+      },
+    }),
+  };
+}
+
+/** A core subscription's buffer limits. */
+export function resolveCoreSubscriberOptions(options: NatsCoreSubscriberOptions): Required<NatsCoreSubscriberOptions> {
+  return {
+    maxPending: Math.max(0, options.maxPending ?? NATS_DEFAULTS.corePendingMessages),
+    maxPendingBytes: Math.max(0, options.maxPendingBytes ?? NATS_DEFAULTS.corePendingBytes),
+  };
+}
+
+/**
+ * A JetStream subscription's options: the subscriber's over the transport's `consumerDefaults`.
+ * Unset stays unset, so an existing consumer is only changed where something was asked for.
+ */
+export function resolveJetStreamSubscriberOptions(
+  defaults: NatsJetStreamConsumerOptions,
+  options: NatsJetStreamSubscriberOptions,
+): NatsJetStreamSubscriberOptions {
+  return { ...defaults, ...options };
+}
+
+const positiveNumber: OptionCheck = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : `must be a number > 0, got ${String(v)}`;
+const unlimitedOrPositive: OptionCheck = (v) =>
+  v === -1 || (Number.isInteger(v) && (v as number) > 0) ? undefined : `must be -1 (unlimited) or a positive integer, got ${String(v)}`;
+
+export const CORE_SUBSCRIBER_OPTIONS = {
+  maxPending: is.nonNegativeNumber,
+  maxPendingBytes: is.nonNegativeNumber,
+} as const satisfies OptionSpec<NatsCoreSubscriberOptions>;
+
+export const JETSTREAM_SUBSCRIBER_OPTIONS = {
+  ackWaitMs: positiveNumber,
+  maxDeliver: unlimitedOrPositive,
+  maxAckPending: unlimitedOrPositive,
+  deliverPolicy: is.oneOf('all', 'new', 'last'),
+  fetchExpiresMs: is.nonNegativeNumber,
+  workingIntervalMs: positiveNumber,
+  durableName: is.string,
+  stream: is.string,
+  bindConsumer: is.boolean,
+} as const satisfies OptionSpec<NatsJetStreamSubscriberOptions>;
+
+/**
+ * The problems of one subscriber's options on a transport of one mode. An option of the other
+ * mode is named as such: it would do nothing here, which is worth a bootstrap error.
+ */
+export function checkNatsSubscriberOptions(jetstream: boolean, options: Readonly<Record<string, unknown>>): string[] {
+  const [own, other, otherMode, thisMode] = jetstream
+    ? [JETSTREAM_SUBSCRIBER_OPTIONS, CORE_SUBSCRIBER_OPTIONS, 'core NATS', 'JetStream']
+    : [CORE_SUBSCRIBER_OPTIONS, JETSTREAM_SUBSCRIBER_OPTIONS, 'JetStream', 'core NATS'];
+  const ofOtherMode = Object.keys(options).filter((key) => !(key in own) && key in other);
+  const rest = Object.fromEntries(Object.entries(options).filter(([key]) => !ofOtherMode.includes(key)));
+  return [
+    ...ofOtherMode.map((key) => `'${key}' is a ${otherMode} option; this transport speaks ${thisMode}`),
+    ...checkOptions<Record<string, unknown>>(own, rest),
+  ];
+}

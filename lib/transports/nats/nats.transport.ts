@@ -1,204 +1,97 @@
-import { Logger } from '@nestjs/common';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { NestreamLogger } from '../../core/logger.js';
 import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
-import type {
-  SubscribeRequest,
-  Subscription,
-  Transport,
-  TransportCapabilities,
-  TransportHealth,
-} from '../../core/transport.js';
-import { CoreSubscriber } from './core-subscriber.js';
-import { FlushBatcher } from './flush-batcher.js';
-import { JetStreamSubscriber } from './jetstream-subscriber.js';
-import { NatsConnectionHolder } from './nats-connection.js';
+import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
+import { OncePromise } from '../kit/once-promise.js';
+import { NatsLink } from './nats.connection.js';
 import { NatsContext } from './nats.context.js';
-import { toNatsHeaders } from './nats-headers.js';
-import { publishMsgId } from './nats-msg-id.js';
-import { NatsDefaults, type NatsJetStreamOptions, type NatsPublishOptions, type NatsTransportOptions } from './nats.options.js';
-import { StreamProvisioner } from './stream-provisioner.js';
-
-const coreCapabilities: TransportCapabilities = {
-  consumerGroups: true,
-  persistent: false,
-  orderedPerKey: false,
-  lossy: true,
-  nativeDelayedRedelivery: false,
-};
-
-const jetStreamCapabilities: TransportCapabilities = {
-  consumerGroups: true,
-  persistent: true,
-  orderedPerKey: false,
-  lossy: false,
-  nativeDelayedRedelivery: true,
-};
+import { toNatsHeaders } from './nats.headers.js';
+import { natsMode, type NatsConsumer, type NatsMode } from './nats.mode.js';
+import { resolveNatsOptions, type NatsPublishOptions, type NatsTransportOptions } from './nats.options.js';
 
 /**
  * NATS through `@nats-io/transport-node`. Core NATS by default (subjects with `*` / `>`, queue
  * groups, at-most-once); with `jetstream` set, durable pull consumers on streams it provisions
- * (at-least-once, server-side delayed redelivery). `unwrap()` gives the `NatsConnection`.
+ * (at-least-once, server-side delayed redelivery). The two are modes (NatsMode): consuming and
+ * publishing differ, the connection, headers and lifecycle are shared. `unwrap()` gives the
+ * `NatsConnection`.
  */
 export class NatsTransport implements Transport {
   readonly kind: 'nats' | 'jetstream';
   readonly capabilities: TransportCapabilities;
-  private readonly logger = new Logger(NatsTransport.name);
-  private readonly holder: NatsConnectionHolder;
-  private readonly jetStreamOptions?: NatsJetStreamOptions;
-  private readonly publishTimeoutMs: number;
-  private readonly apiTimeoutMs: number;
-  private readonly subscriptions = new Set<CoreSubscriber | JetStreamSubscriber>();
-  /** Core publishes with the default timeout share one flush per tick. */
-  private readonly flushes: FlushBatcher;
-  private provisioner?: StreamProvisioner;
-  private js?: JetStreamClient;
-  private jsm?: JetStreamManager;
-  private connecting?: Promise<void>;
+  private readonly logger = new NestreamLogger(NatsTransport.name);
+  private readonly link: NatsLink;
+  private readonly mode: NatsMode;
+  private readonly consumers = new Set<NatsConsumer>();
+  private readonly opening = new OncePromise(() => this.open());
   private closing?: Promise<void>;
 
   constructor(options: NatsTransportOptions) {
-    this.jetStreamOptions = options.jetstream === true ? {} : options.jetstream || undefined;
-    this.kind = this.jetStreamOptions ? 'jetstream' : 'nats';
-    this.capabilities = this.jetStreamOptions ? jetStreamCapabilities : coreCapabilities;
-    this.publishTimeoutMs = options.publishTimeoutMs ?? NatsDefaults.publishTimeoutMs;
-    this.apiTimeoutMs = this.jetStreamOptions?.apiTimeoutMs ?? NatsDefaults.apiTimeoutMs;
-    this.holder = new NatsConnectionHolder(options, this.logger);
-    this.flushes = new FlushBatcher(() => this.holder.nc.flush(), this.publishTimeoutMs);
+    const resolved = resolveNatsOptions(options);
+    this.link = new NatsLink(resolved, this.logger);
+    this.mode = natsMode(resolved, this.link, this.logger);
+    this.kind = this.mode.kind;
+    this.capabilities = this.mode.capabilities;
   }
 
   connect(): Promise<void> {
     if (this.closing) return Promise.reject(new Error('NatsTransport is closed'));
-    this.connecting ??= this.open().catch((error: unknown) => {
-      this.connecting = undefined;
+    return this.opening.run();
+  }
+
+  /** Connects, then readies the mode; a server without JetStream fails the connect, leaving nothing open. */
+  private async open(): Promise<void> {
+    const nc = await this.link.open();
+    await this.mode.open(nc).catch(async (error: unknown) => {
+      await this.link.close();
       throw error;
     });
-    return this.connecting;
   }
 
   async subscribe(request: SubscribeRequest): Promise<Subscription> {
     await this.connect();
-    const onClosed = () => this.subscriptions.delete(subscriber);
-    const subscriber = this.jetStreamOptions
-      ? new JetStreamSubscriber(
-          {
-            holder: this.holder,
-            js: () => this.js!,
-            jsm: () => this.jsm!,
-            provisioner: this.provisioner!,
-            logger: this.logger,
-            apiTimeoutMs: this.apiTimeoutMs,
-            onClosed,
-          },
-          request,
-          this.jetStreamOptions.consumerDefaults ?? {},
-        )
-      : new CoreSubscriber(this.holder, request, this.logger, onClosed);
-    await subscriber.start();
-    this.subscriptions.add(subscriber);
-    return subscriber;
+    const consumer = this.mode.consumer(request, () => this.consumers.delete(consumer));
+    await consumer.start();
+    this.consumers.add(consumer);
+    return consumer;
   }
 
   async publish(message: OutboundMessage): Promise<void> {
     await this.connect();
-    if (!this.holder.isConnected) {
-      throw new Error(`NATS is not connected (${this.holder.state}); message to ${message.topic} was not sent`);
+    if (!this.link.isUp) {
+      throw new Error(`NATS is not connected (${this.link.status.state}); message to ${message.topic} was not sent`);
     }
-    const options = (message.options ?? {}) as NatsPublishOptions;
-    const timeoutMs = options.timeoutMs ?? this.publishTimeoutMs;
-    const headers = toNatsHeaders(() => this.holder.createHeaders(), message.headers, message.key);
-    if (this.jetStreamOptions) await this.publishToStream(message, headers, options, timeoutMs);
-    else await this.publishCore(message, headers, timeoutMs);
+    const headers = toNatsHeaders(() => this.link.createHeaders(), message.headers, message.key);
+    await this.mode.publisher.publish(message, headers, (message.options ?? {}) as NatsPublishOptions);
   }
 
+  checkSubscriberOptions(options: Readonly<Record<string, unknown>>): readonly string[] {
+    return this.mode.checkSubscriberOptions(options);
+  }
+
+  /**
+   * Closes what is still open (the app closed its subscriptions first, within shutdownTimeoutMs;
+   * what they still finish is cut short here), then the connection.
+   */
   close(): Promise<void> {
     return (this.closing ??= (async () => {
-      await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
-      await this.holder.close();
+      const open = [...this.consumers];
+      for (const consumer of open) consumer.cutShort();
+      await Promise.allSettled(open.map((consumer) => consumer.close()));
+      await this.link.close();
     })());
   }
 
   health(): TransportHealth {
-    const subscriptions = this.subscriptions.size;
-    const state = this.holder.state;
-    if (state === 'connecting' || state === 'reconnecting') {
-      return { status: 'connecting', subscriptions, lastError: this.holder.lastError };
-    }
-    if (state !== 'up') return { status: 'down', subscriptions, lastError: this.holder.lastError ?? 'not connected' };
-    const failing = [...this.subscriptions].find((s) => !!s.failure);
-    if (failing) return { status: 'down', subscriptions, lastError: failing.failure };
-    return { status: 'up', subscriptions, lastError: this.holder.lastError };
+    const failing = [...this.consumers].find((consumer) => consumer.failure)?.failure;
+    return this.link.health(this.consumers.size, failing);
   }
 
   unwrap<T = unknown>(): T {
-    return this.holder.nc as T;
+    return this.link.nc as T;
   }
 
   createContext(init: MessageContextInit): MessageContext {
     return new NatsContext(init);
-  }
-
-  private async open(): Promise<void> {
-    const nc = await this.holder.connect();
-    if (!this.jetStreamOptions) return;
-    const { jetstream, jetstreamManager } = await import('@nats-io/jetstream');
-    try {
-      this.js = jetstream(nc, { timeout: this.apiTimeoutMs });
-      this.jsm = await jetstreamManager(nc, { timeout: this.apiTimeoutMs });
-    } catch (error) {
-      await this.holder.close();
-      throw this.holder.recordError(error, 'JetStream is not available on this server');
-    }
-    this.provisioner = new StreamProvisioner(() => this.jsm!, this.jetStreamOptions, this.logger);
-  }
-
-  /** Core NATS acknowledges nothing; a flush round trip proves the server has the message. */
-  private async publishCore(message: OutboundMessage, headers: ReturnType<typeof toNatsHeaders>, timeoutMs: number): Promise<void> {
-    const nc = this.holder.nc;
-    nc.publish(message.topic, message.body, headers ? { headers } : undefined);
-    if (timeoutMs === this.publishTimeoutMs) return this.flushes.confirm(message.topic);
-    await withTimeout(nc.flush(), timeoutMs, `NATS did not confirm the publish to ${message.topic} within ${timeoutMs} ms`);
-  }
-
-  /** Resolves on the stream's PubAck; a subject no stream captures gets one (when provisioning). */
-  private async publishToStream(
-    message: OutboundMessage,
-    headers: ReturnType<typeof toNatsHeaders>,
-    options: NatsPublishOptions,
-    timeoutMs: number,
-  ): Promise<void> {
-    const msgID = publishMsgId(message, options);
-    const send = () =>
-      this.js!.publish(message.topic, message.body, {
-        timeout: timeoutMs,
-        ...(headers ? { headers } : {}),
-        ...(msgID ? { msgID } : {}),
-        ...(options.expect ? { expect: options.expect } : {}),
-      });
-    try {
-      await send();
-    } catch (error) {
-      if (!isNoStream(error) || this.jetStreamOptions?.provisionStreams === false) {
-        throw this.holder.recordError(error, `JetStream publish to ${message.topic} failed`);
-      }
-      this.provisioner!.forget(message.topic);
-      await this.provisioner!.streamFor(message.topic);
-      await send();
-    }
-  }
-}
-
-/** nats.js reports "no stream listens on this subject" as no responders / JetStream not enabled. */
-function isNoStream(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'JetStreamNotEnabled' || /no responders/i.test(error.message));
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -14,6 +14,17 @@ export function toJetStreamName(value: string): string {
 }
 
 /**
+ * The durable consumer a group's members share on one topic: the group's name, plus the topic
+ * when the stream holds other topics too (one durable filters one subject). `durableName`
+ * (a subscriber option) overrides it.
+ */
+export function durableNameFor(topic: string, group: string, streamIsDedicated: boolean, durableName?: string): string {
+  if (durableName) return durableName;
+  const groupName = toJetStreamName(group.trim() || 'default');
+  return streamIsDedicated ? groupName : `${groupName}__${toJetStreamName(topic)}`;
+}
+
+/**
  * Whether `pattern` (a stream subject, may hold `*` / `>`) covers every subject `subject`
  * (may itself be a wildcard subscription) can match.
  */

@@ -1,0 +1,86 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { MsgHdrs } from '@nats-io/transport-node';
+import { Headers } from '../../core/headers.js';
+import type { OutboundMessage } from '../../core/message.js';
+import { withTimeout } from '../kit/timers.js';
+import { FlushBatcher } from './flush-batcher.js';
+import type { NatsLink } from './nats.connection.js';
+import type { NatsPublishOptions } from './nats.options.js';
+import type { JetStreamTopology } from './nats.topology.js';
+
+/** How one mode sends a message; resolves once the server has it. */
+export interface NatsPublisher {
+  publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions): Promise<void>;
+}
+
+/**
+ * Core NATS acknowledges nothing: a flush round trip proves the server has the message.
+ * Publishes with the default timeout share one flush per tick (FlushBatcher).
+ */
+export class CorePublisher implements NatsPublisher {
+  private readonly flushes: FlushBatcher;
+
+  constructor(
+    private readonly link: NatsLink,
+    private readonly publishTimeoutMs: number,
+  ) {
+    this.flushes = new FlushBatcher(() => this.link.nc.flush(), publishTimeoutMs);
+  }
+
+  publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions): Promise<void> {
+    const nc = this.link.nc;
+    nc.publish(message.topic, message.body, headers ? { headers } : undefined);
+    const timeoutMs = options.timeoutMs ?? this.publishTimeoutMs;
+    if (timeoutMs === this.publishTimeoutMs) return this.flushes.confirm(message.topic);
+    return withTimeout(nc.flush(), timeoutMs, `NATS did not confirm the publish to ${message.topic}`);
+  }
+}
+
+/** Resolves on the stream's PubAck; a subject no stream captures gets one (when provisioning). */
+export class JetStreamPublisher implements NatsPublisher {
+  constructor(
+    private readonly link: NatsLink,
+    private readonly js: () => JetStreamClient,
+    private readonly topology: JetStreamTopology,
+    private readonly publishTimeoutMs: number,
+  ) {}
+
+  async publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions): Promise<void> {
+    const msgID = publishMsgId(message, options);
+    const send = () =>
+      this.js().publish(message.topic, message.body, {
+        timeout: options.timeoutMs ?? this.publishTimeoutMs,
+        ...(headers ? { headers } : {}),
+        ...(msgID ? { msgID } : {}),
+        ...(options.expect ? { expect: options.expect } : {}),
+      });
+    try {
+      await send();
+    } catch (error) {
+      const topology = this.topology;
+      if (!isNoStream(error) || !topology.provisions) {
+        throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed`, { stayUp: true });
+      }
+      topology.forget(message.topic);
+      await topology.streamFor(message.topic);
+      await send();
+    }
+  }
+}
+
+/**
+ * The `Nats-Msg-Id` the stream deduplicates on: the idempotency key, else the message id.
+ * It is scoped by subject, because a stream may hold several subjects: a dead-lettered copy
+ * (same message id, `<topic>.dlq`) must not be dropped as a duplicate of its original.
+ */
+function publishMsgId(message: OutboundMessage, options: NatsPublishOptions): string | undefined {
+  if (options.msgId === false) return undefined;
+  if (options.msgId) return options.msgId;
+  const id = message.headers[Headers.idempotencyKey] ?? message.headers[Headers.messageId];
+  return id ? `${message.topic}:${id}` : undefined;
+}
+
+/** nats.js reports "no stream listens on this subject" as no responders / JetStream not enabled. */
+function isNoStream(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'JetStreamNotEnabled' || /no responders/i.test(error.message));
+}
