@@ -118,16 +118,23 @@ describe('KafkaTransport offsets', () => {
     const ids = Array.from({ length: 10 }, (_, i) => `m${i}`);
     const first = transport();
     await first.publishBatch(ids.map((id) => ({ topic, body: text(id), headers: {}, key: id, options: { partition: 0 } })));
-    const started = new Map<string, Delivery>();
-    await first.subscribe(request(topic, group, async (d) => {
-      started.set(d.message.body.toString(), d);
-    }, { concurrency: 10, options: { fromBeginning: true, perKeyConcurrency: true } }));
+    // Each handler stays in flight until the test settles its delivery (a handler that returns
+    // with its delivery unsettled has it nacked at once).
+    const started = new Map<string, { delivery: Delivery; handlerDone: () => void }>();
+    await first.subscribe(request(topic, group, (delivery) => new Promise<void>((handlerDone) => {
+      started.set(delivery.message.body.toString(), { delivery, handlerDone });
+    }), { concurrency: 10, options: { fromBeginning: true, perKeyConcurrency: true } }));
+    const settle = async (id: string, how: 'ack' | 'nack'): Promise<void> => {
+      const { delivery, handlerDone } = started.get(id)!;
+      await delivery[how]();
+      handlerDone();
+    };
     await waitFor(() => started.size === 10, 20_000, 'ten concurrent deliveries');
     // Settle out of order, leaving m3 unsettled: only m0..m2 may be committed.
-    for (const id of [...ids].reverse()) if (id !== 'm3') await started.get(id)!.ack();
+    for (const id of [...ids].reverse()) if (id !== 'm3') await settle(id, 'ack');
     await sleep(500);
     const closed = first.close();
-    await started.get('m3')!.nack();
+    await settle('m3', 'nack');
     await closed;
 
     const second = transport();

@@ -1,11 +1,14 @@
 import type { KafkaMessage } from 'kafkajs';
 import { MessageContext } from '../../core/message-context.js';
 
+/** A fetched record, as the client hands it (kafkajs' `KafkaMessage`: key and value as Buffers). */
+export type KafkaRecord = KafkaMessage;
+
 /** `InboundMessage.raw` of a Kafka delivery: the same shape as kafkajs' `EachMessagePayload`. */
 export interface KafkaRawMessage {
   readonly topic: string;
   readonly partition: number;
-  readonly message: KafkaMessage;
+  readonly message: KafkaRecord;
   /** Sends a group heartbeat now (rate-limited by kafkajs to `heartbeatInterval`). */
   heartbeat(): Promise<void>;
 }

@@ -1,35 +1,38 @@
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
-import type { GroupSubscription } from './group-subscription.js';
-import { OffsetCommitter } from './offset-committer.js';
-import { handleBatch, type BatchHost } from './partition-batch.js';
+import { WakeableSleep } from '../kit/timers.js';
+import { consumePartition, type PartitionHost } from './consumers/partition.js';
+import type { GroupMember, GroupMemberEvents, KafkaConnection } from './kafka.connection.js';
+import { OffsetCommitter } from './kafka.offsets.js';
+import type { KafkaSubscription } from './kafka.subscription.js';
 
 export type GroupStatus = 'idle' | 'connecting' | 'up' | 'down';
 
-export interface GroupConsumerSettings {
-  readonly kafka: Kafka;
+export interface KafkaGroupSettings {
   readonly groupId: string;
-  readonly consumer: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  readonly connection: KafkaConnection;
   readonly commitIntervalMs: number;
   readonly partitionsConsumedConcurrently?: number;
   readonly maxPartitionsConsumedConcurrently: number;
   readonly restartDelayMs: number;
-  readonly reportError: (what: string, error: unknown) => void;
+  /** A broker-side problem: recorded as the transport's last error and logged. */
+  readonly report: (what: string, error: unknown) => void;
+  readonly handlerFailed: (error: unknown) => void;
 }
 
-const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
-
 /**
- * The one kafkajs consumer of one consumer group, shared by every subscription of that group
- * on this transport, so a slow group never holds up another. kafkajs cannot add topics to a
- * running consumer: a change of subscriptions stops it (in-flight messages finish and are
- * committed) and starts a new one on the union of topics. Subscriptions made together (same
- * tick, e.g. `Promise.all`) share one start.
+ * One consumer group of a transport: the one member shared by every subscription of that
+ * group, so a slow group never holds up another. A member cannot add topics while it runs:
+ * a change of subscriptions stops it and starts a new one on the union of topics.
+ * Subscriptions made together (same tick, e.g. `Promise.all`) share one start.
+ *
+ * Stopping (a close, or a change of subscriptions) goes: start nothing new and fetch nothing
+ * more; let started handlers finish; commit every position settled without a gap; only then
+ * leave the group. What was fetched and never started is not committed, so the group's next
+ * owner of the partition gets it as soon as the rebalance is done.
  */
-export class KafkaGroupConsumer implements BatchHost {
+export class KafkaGroup implements PartitionHost {
   status: GroupStatus = 'idle';
-  readonly heartbeatIntervalMs: number;
-  private readonly subscriptions = new Set<GroupSubscription>();
-  private consumer?: Consumer;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private member?: GroupMember;
   private committer?: OffsetCommitter;
   /** Bumped on every start, rebalance and join; work from an older epoch never commits. */
   private epoch = 0;
@@ -38,19 +41,19 @@ export class KafkaGroupConsumer implements BatchHost {
   private version = 0;
   private appliedVersion = 0;
   private chain: Promise<void> = Promise.resolve();
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleeper = new WakeableSleep();
+  /** Fetched batches being handled, so stopping can wait for them before it commits. */
+  private readonly batches = new Set<Promise<void>>();
   private restartTimer?: NodeJS.Timeout;
 
-  constructor(private readonly settings: GroupConsumerSettings) {
-    this.heartbeatIntervalMs = settings.consumer.heartbeatInterval ?? 3000;
-  }
+  constructor(private readonly settings: KafkaGroupSettings) {}
 
   get subscriptionCount(): number {
     return this.subscriptions.size;
   }
 
-  /** Resolves once the group's consumer has joined with the new subscription included. */
-  async add(subscription: GroupSubscription): Promise<void> {
+  /** Resolves once the group's member has joined with the new subscription included. */
+  async add(subscription: KafkaSubscription): Promise<void> {
     this.subscriptions.add(subscription);
     this.version++;
     try {
@@ -62,8 +65,8 @@ export class KafkaGroupConsumer implements BatchHost {
     }
   }
 
-  /** Stops handing out messages to it, waits for its in-flight deliveries, then drops its topic. */
-  async remove(subscription: GroupSubscription): Promise<void> {
+  /** Starts nothing more for it, waits for its started deliveries, then drops its topic (commits first). */
+  async remove(subscription: KafkaSubscription): Promise<void> {
     subscription.closed = true;
     await subscription.slots.whenIdle();
     this.subscriptions.delete(subscription);
@@ -71,14 +74,14 @@ export class KafkaGroupConsumer implements BatchHost {
     await this.reconfigure();
   }
 
-  // ---- BatchHost
+  // ---- PartitionHost
 
   accepting(epoch: number): boolean {
     return !this.stopping && !this.rebalancePending && epoch === this.epoch;
   }
 
-  route(topic: string): GroupSubscription | undefined {
-    let best: GroupSubscription | undefined;
+  route(topic: string): KafkaSubscription | undefined {
+    let best: KafkaSubscription | undefined;
     for (const subscription of this.subscriptions) {
       if (subscription.closed || !subscription.matches(topic)) continue;
       if (!best || subscription.slots.free > best.slots.free) best = subscription;
@@ -95,20 +98,11 @@ export class KafkaGroupConsumer implements BatchHost {
   }
 
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-    });
+    return this.stopping || this.rebalancePending ? Promise.resolve() : this.sleeper.sleep(ms);
   }
 
-  heartbeatFailed(error: unknown): void {
-    if (REBALANCE_ERRORS.has((error as { type?: string }).type ?? '')) this.pauseForRebalance();
-    else this.settings.reportError(`heartbeat of group ${this.settings.groupId}`, error);
+  handlerFailed(error: unknown): void {
+    this.settings.handlerFailed(error);
   }
 
   // ---- lifecycle
@@ -122,7 +116,7 @@ export class KafkaGroupConsumer implements BatchHost {
 
   private async apply(): Promise<void> {
     const version = this.version;
-    await this.stopConsumer();
+    await this.stopMember();
     this.appliedVersion = version;
     const open = [...this.subscriptions];
     if (open.length === 0) {
@@ -130,111 +124,110 @@ export class KafkaGroupConsumer implements BatchHost {
       return;
     }
     this.status = 'connecting';
-    const { kafka, groupId } = this.settings;
-    const consumer = kafka.consumer({ ...this.settings.consumer, groupId });
-    this.consumer = consumer;
-    this.committer = new OffsetCommitter(consumer, this.settings.commitIntervalMs, () => this.epoch, (error) =>
-      this.settings.reportError(`offset commit of group ${groupId}`, error),
+    const { connection, groupId, commitIntervalMs } = this.settings;
+    const member: GroupMember = connection.groupMember({
+      groupId,
+      subscriptions: [true, false].map((fromBeginning) => ({ fromBeginning, topics: unique(open.filter((s) => s.fromBeginning === fromBeginning).map((s) => s.topic)) })).filter((s) => s.topics.length > 0),
+      partitionsConsumedConcurrently: this.partitionsConsumedConcurrently(open),
+      onBatch: (batch) => this.track(consumePartition(batch, this, this.epoch)),
+      events: this.eventsOf(() => member === this.member),
+    });
+    this.member = member;
+    this.committer = new OffsetCommitter((positions) => member.commit(positions), commitIntervalMs, () => this.epoch, (error) =>
+      this.settings.report(`offset commit of group ${groupId}`, error),
     );
-    this.listen(consumer);
+    this.stopping = false;
+    this.rebalancePending = false;
+    this.epoch++;
     try {
-      await consumer.connect();
-      for (const fromBeginning of [true, false]) {
-        const topics = unique(open.filter((s) => s.fromBeginning === fromBeginning).map((s) => s.topic));
-        if (topics.length > 0) await consumer.subscribe({ topics, fromBeginning });
-      }
-      this.stopping = false;
-      this.rebalancePending = false;
-      this.epoch++;
-      // Resolves once the member has joined and received its partitions.
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.partitionsConsumedConcurrently(open),
-        eachBatch: (payload: EachBatchPayload) => handleBatch(payload, this, this.epoch),
-      });
+      await member.start();
     } catch (error) {
       this.status = 'down';
       this.appliedVersion = -1; // the next change (or restart) tries again
-      this.consumer = undefined;
-      await consumer.disconnect().catch(() => undefined);
+      this.member = undefined;
       throw error;
     }
   }
 
-  private listen(consumer: Consumer): void {
-    const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT } = consumer.events;
-    const current = (): boolean => consumer === this.consumer;
-    consumer.on(GROUP_JOIN, () => {
-      if (!current()) return;
-      this.epoch++;
-      this.rebalancePending = false;
-      this.status = 'up';
-    });
-    consumer.on(REBALANCING, () => current() && this.pauseForRebalance());
-    // A heartbeat that went through means no rebalance is pending after all.
-    consumer.on(HEARTBEAT, () => {
-      if (current()) this.rebalancePending = false;
-    });
-    consumer.on(CRASH, (event) => {
-      if (!current()) return;
-      const { error, restart } = event.payload;
-      this.settings.reportError(`consumer of group ${this.settings.groupId} crashed`, error);
-      this.epoch++;
-      if (restart) {
-        this.status = 'connecting'; // kafkajs restarts it itself
-        return;
-      }
-      this.status = 'down';
-      this.scheduleRestart();
-    });
+  private eventsOf(current: () => boolean): GroupMemberEvents {
+    const { groupId } = this.settings;
+    return {
+      joined: () => {
+        if (!current()) return;
+        this.epoch++;
+        this.rebalancePending = false;
+        this.status = 'up';
+      },
+      rebalancing: () => {
+        if (current()) this.pauseForRebalance();
+      },
+      heartbeat: () => {
+        if (current()) this.rebalancePending = false;
+      },
+      crashed: (error, restarting) => {
+        if (!current()) return;
+        this.settings.report(`consumer of group ${groupId} crashed`, error);
+        this.epoch++;
+        this.status = restarting ? 'connecting' : 'down';
+        if (!restarting) this.scheduleRestart();
+      },
+      problem: (what, error) => {
+        if (current()) this.settings.report(what, error);
+      },
+    };
+  }
+
+  private track(batch: Promise<void>): Promise<void> {
+    const done = batch.catch(() => undefined);
+    this.batches.add(done);
+    void done.then(() => this.batches.delete(done));
+    return batch;
   }
 
   private pauseForRebalance(): void {
     this.rebalancePending = true;
-    for (const wake of [...this.sleepers]) wake();
+    this.sleeper.wake();
   }
 
-  /** kafkajs gave up on the consumer: start a new one rather than stay alive-but-not-consuming. */
+  /** The client gave up on the member: start a new one rather than stay alive-but-not-consuming. */
   private scheduleRestart(): void {
     if (this.restartTimer || this.subscriptions.size === 0) return;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.subscriptions.size === 0) return;
       this.reconfigure(true).catch((error: unknown) => {
-        this.settings.reportError(`restart of group ${this.settings.groupId}`, error);
+        this.settings.report(`restart of group ${this.settings.groupId}`, error);
         this.scheduleRestart();
       });
     }, this.settings.restartDelayMs);
   }
 
-  private async stopConsumer(): Promise<void> {
+  private async stopMember(): Promise<void> {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-    const consumer = this.consumer;
-    if (!consumer) return;
+    const member = this.member;
+    if (!member) return;
     this.stopping = true;
-    for (const wake of [...this.sleepers]) wake();
+    this.sleeper.wake();
+    member.stopFetching();
+    // Started handlers finish and their positions are staged; nothing new starts.
+    await Promise.all([...this.batches]);
+    // Committed while still a member: a commit after leaving would not count.
+    await this.flush();
     try {
-      // Waits for the batches in flight; each finishes its started messages and commits.
-      await consumer.disconnect();
+      await member.leave();
     } catch (error) {
-      this.settings.reportError(`stop of group ${this.settings.groupId}`, error);
+      this.settings.report(`stop of group ${this.settings.groupId}`, error);
     }
     this.committer?.discard();
-    this.consumer = undefined;
+    this.member = undefined;
     this.epoch++;
   }
 
-  private partitionsConsumedConcurrently(open: readonly GroupSubscription[]): number {
+  private partitionsConsumedConcurrently(open: readonly KafkaSubscription[]): number {
     if (this.settings.partitionsConsumedConcurrently) return this.settings.partitionsConsumedConcurrently;
     const total = open.reduce((sum, s) => sum + s.slots.size, 0);
     return Math.min(Math.max(1, total), this.settings.maxPartitionsConsumedConcurrently);
-  }
-
-  /** The native consumer of this group, when running. */
-  unwrap(): Consumer | undefined {
-    return this.consumer;
   }
 }
 

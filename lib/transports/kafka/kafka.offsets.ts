@@ -1,3 +1,5 @@
+import type { CommitPosition } from './kafka.connection.js';
+
 /**
  * Settled offsets of one fetched batch of one partition. Handlers may settle out of order
  * (per-key concurrency); the committable position only moves past an offset once it and
@@ -22,8 +24,63 @@ export class PartitionOffsetTracker {
     while (this.cursor < this.settled.length && this.settled[this.cursor]) this.cursor++;
     return this.cursor > before ? this.offsets[this.cursor - 1] : undefined;
   }
+}
 
-  get done(): boolean {
-    return this.cursor === this.offsets.length;
+interface StagedPosition extends CommitPosition {
+  readonly epoch: number;
+}
+
+/**
+ * Commits settled positions in batches: staged per partition, sent every `intervalMs` and at
+ * the end of each fetched batch (and on close, before the member leaves), one request at a
+ * time so a slow commit can never land after a newer one. Positions staged under an older
+ * assignment epoch are dropped, never committed: after a rebalance the partition may belong
+ * to another member.
+ */
+export class OffsetCommitter {
+  private staged = new Map<string, StagedPosition>();
+  private timer?: NodeJS.Timeout;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly commit: (positions: readonly CommitPosition[]) => Promise<void>,
+    private readonly intervalMs: number,
+    private readonly currentEpoch: () => number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  stage(topic: string, partition: number, lastSettledOffset: string, epoch: number): void {
+    const offset = (BigInt(lastSettledOffset) + 1n).toString();
+    this.staged.set(`${topic}|${partition}`, { topic, partition, offset, epoch });
+    this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
+  }
+
+  /** Commits everything staged so far; resolves once that commit has an answer (errors are reported, not thrown). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.chain = this.chain.then(() => this.commitStaged());
+    return this.chain;
+  }
+
+  /** Forgets what is staged (the member is gone; nothing of it can be committed any more). */
+  discard(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.staged.clear();
+  }
+
+  private async commitStaged(): Promise<void> {
+    if (this.staged.size === 0) return;
+    const epoch = this.currentEpoch();
+    const positions = [...this.staged.values()].filter((s) => s.epoch === epoch);
+    this.staged = new Map();
+    if (positions.length === 0) return;
+    try {
+      await this.commit(positions.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+    } catch (error) {
+      // Not committed means delivered again later (at-least-once), never lost.
+      this.onError(error);
+    }
   }
 }

@@ -1,4 +1,6 @@
 import type { ConsumerConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
+import type { BackoffOptions } from '../../core/backoff.js';
+import { is, type OptionSpec } from '../kit/option-checks.js';
 
 /** How the transport creates topics it publishes or subscribes to. */
 export interface KafkaTopicOptions {
@@ -53,6 +55,13 @@ export interface KafkaSubscribeOptions {
   perKeyConcurrency?: boolean;
 }
 
+/** Checked at bootstrap (see `KafkaTransport.checkSubscriberOptions`), so a typo names its handler. */
+export const KAFKA_SUBSCRIBER_OPTIONS = {
+  fromBeginning: is.boolean,
+  pattern: is.boolean,
+  perKeyConcurrency: is.boolean,
+} satisfies OptionSpec<KafkaSubscribeOptions>;
+
 /** `OutboundMessage.options` understood by Kafka. */
 export interface KafkaPublishOptions {
   /** Send to this partition instead of the one the key hashes to. */
@@ -61,6 +70,7 @@ export interface KafkaPublishOptions {
   timestamp?: number | string | Date;
 }
 
+/** Every default of the Kafka transport, in one place. */
 export const KAFKA_DEFAULTS = {
   clientId: 'nestream',
   numPartitions: 3,
@@ -70,4 +80,63 @@ export const KAFKA_DEFAULTS = {
   commitIntervalMs: 200,
   maxPartitionsConsumedConcurrently: 64,
   restartDelayMs: 2000,
+  /** A shorter fetch long-poll than kafkajs' 5 s: stopping a consumer waits for it. */
+  consumer: { maxWaitTimeInMs: 1000 },
+  producer: { idempotent: true, maxInFlightRequests: 1, retry: { retries: 5 } },
+  /**
+   * Topic creation on a broker that just started (or just elected a controller) can briefly
+   * answer "unknown topic or partition" / "leader not available"; it is tried again this many
+   * times, with this backoff (about 8 s in all), before bootstrap fails.
+   */
+  topicCreateAttempts: 8,
+  topicCreateBackoff: { initialMs: 100, factor: 2, maxMs: 2000, jitter: 0.2 } satisfies Required<BackoffOptions>,
 } as const;
+
+/** The options with every default applied: the only shape the rest of the folder reads. */
+export interface ResolvedKafkaOptions {
+  readonly brokers: KafkaConfig['brokers'];
+  readonly clientId: string;
+  readonly ssl?: KafkaConfig['ssl'];
+  readonly sasl?: KafkaConfig['sasl'];
+  readonly client: Partial<KafkaConfig>;
+  readonly consumer: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  readonly producer: ProducerConfig;
+  readonly topics: Required<Omit<KafkaTopicOptions, 'configEntries'>> & Pick<KafkaTopicOptions, 'configEntries'>;
+  readonly lingerMs: number;
+  readonly batchSize: number;
+  readonly commitIntervalMs: number;
+  /** Undefined: derived from the group's subscriptions. */
+  readonly partitionsConsumedConcurrently?: number;
+  readonly maxPartitionsConsumedConcurrently: number;
+  readonly restartDelayMs: number;
+  readonly topicCreateAttempts: number;
+  readonly topicCreateBackoff: Required<BackoffOptions>;
+}
+
+export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKafkaOptions {
+  const d = KAFKA_DEFAULTS;
+  const { client = {}, topics = {} } = options;
+  return {
+    brokers: options.brokers ?? client.brokers,
+    clientId: options.clientId ?? client.clientId ?? d.clientId,
+    ssl: options.ssl,
+    sasl: options.sasl,
+    client,
+    consumer: { ...d.consumer, ...options.consumer },
+    producer: { ...d.producer, ...options.producer },
+    topics: {
+      create: topics.create ?? true,
+      numPartitions: topics.numPartitions ?? d.numPartitions,
+      replicationFactor: topics.replicationFactor ?? d.replicationFactor,
+      configEntries: topics.configEntries,
+    },
+    lingerMs: options.lingerMs ?? d.lingerMs,
+    batchSize: options.batchSize ?? d.batchSize,
+    commitIntervalMs: options.commitIntervalMs ?? d.commitIntervalMs,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+    maxPartitionsConsumedConcurrently: d.maxPartitionsConsumedConcurrently,
+    restartDelayMs: options.restartDelayMs ?? d.restartDelayMs,
+    topicCreateAttempts: d.topicCreateAttempts,
+    topicCreateBackoff: d.topicCreateBackoff,
+  };
+}

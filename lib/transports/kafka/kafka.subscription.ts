@@ -1,31 +1,37 @@
-import type { BatchDeliveryHandler, BatchSubscribeRequest, DeliveryHandler, SubscribeRequest } from '../../core/transport.js';
-import type { KafkaSubscribeOptions } from './kafka.options.js';
+import type { BatchSubscribeRequest, SubscribeRequest } from '../../core/transport.js';
+import type { SettleOnceDelivery } from '../kit/settle-once.js';
 import { SlotPool } from '../kit/slot-pool.js';
-
-/** How a subscription takes its messages: one at a time, or a fetched partition's messages in chunks. */
-export type SubscriptionHandler =
-  | { readonly kind: 'single'; readonly handle: DeliveryHandler }
-  | { readonly kind: 'batch'; readonly handle: BatchDeliveryHandler; readonly maxSize: number };
+import { chunkedConsumer } from './consumers/chunked.consumer.js';
+import { inOrderConsumer } from './consumers/in-order.consumer.js';
+import type { PartitionConsumer } from './consumers/partition.js';
+import { perKeyConsumer } from './consumers/per-key.consumer.js';
+import type { KafkaSubscribeOptions } from './kafka.options.js';
 
 /**
- * One `subscribe()` call inside a group's consumer: what it matches and its in-flight slots
- * (deliveries, or batches in batch mode).
+ * One `subscribe()` call inside a group's member: what it matches, how it walks a fetched
+ * partition (its consumer kind), and its in-flight slots (deliveries, or batches in batch mode).
  */
-export class GroupSubscription {
+export class KafkaSubscription {
   readonly topic: string | RegExp;
   readonly fromBeginning: boolean;
-  readonly perKeyConcurrency: boolean;
-  readonly handler: SubscriptionHandler;
+  readonly consume: PartitionConsumer;
+  /** Calls the subscription's handler on one delivery, or on a batch handler's chunk. */
+  readonly handle: (deliveries: readonly SettleOnceDelivery[]) => Promise<void>;
   readonly slots: SlotPool;
   closed = false;
 
-  constructor(request: SubscribeRequest | BatchSubscribeRequest) {
-    const options = request.options as KafkaSubscribeOptions;
+  /** `options` were checked against KAFKA_SUBSCRIBER_OPTIONS by the transport. */
+  constructor(request: SubscribeRequest | BatchSubscribeRequest, options: KafkaSubscribeOptions) {
     this.topic = parseTopic(request.topic, options.pattern === true);
     this.fromBeginning = options.fromBeginning === true;
-    this.perKeyConcurrency = options.perKeyConcurrency === true;
-    this.handler = 'maxSize' in request ? { kind: 'batch', handle: request.handler, maxSize: request.maxSize } : { kind: 'single', handle: request.handler };
     this.slots = new SlotPool(Math.max(1, request.concurrency));
+    if ('maxSize' in request) {
+      this.consume = chunkedConsumer(request.maxSize);
+      this.handle = (deliveries) => request.handler(deliveries);
+    } else {
+      this.consume = options.perKeyConcurrency === true ? perKeyConsumer : inOrderConsumer;
+      this.handle = (deliveries) => request.handler(deliveries[0]!);
+    }
   }
 
   matches(topic: string): boolean {

@@ -1,29 +1,30 @@
-import { Logger } from '@nestjs/common';
-import type { Admin, Kafka, KafkaConfig, Message, Producer } from 'kafkajs';
+import { NestreamLogger } from '../../core/logger.js';
+import { redactSecrets } from '../../core/redact.js';
 import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContextInit } from '../../core/message-context.js';
 import type { BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
-import { GroupSubscription } from './group-subscription.js';
+import { BrokerStatus } from '../kit/broker-status.js';
+import { OncePromise } from '../kit/once-promise.js';
+import { checkOptions } from '../kit/option-checks.js';
+import { openKafkaConnection, type KafkaConnection } from './kafka.connection.js';
 import { KafkaContext } from './kafka.context.js';
-import { KafkaGroupConsumer } from './kafka-group-consumer.js';
-import { redactSecrets } from '../../core/redact.js';
-import { nestLogCreator } from './kafka-logger.js';
-import { KAFKA_DEFAULTS, type KafkaPublishOptions, type KafkaTransportOptions } from './kafka.options.js';
-import { LingerProducer } from './linger-producer.js';
-import { TopicProvisioner } from './topic-provisioner.js';
+import { KafkaGroup } from './kafka.group.js';
+import { KAFKA_SUBSCRIBER_OPTIONS, resolveKafkaOptions, type KafkaSubscribeOptions, type KafkaTransportOptions, type ResolvedKafkaOptions } from './kafka.options.js';
+import { KafkaPublisher } from './kafka.publisher.js';
+import { KafkaSubscription } from './kafka.subscription.js';
+import { KafkaTopology } from './kafka.topology.js';
 
-interface Connection {
-  readonly kafka: Kafka;
-  readonly admin: Admin;
-  readonly producer: Producer;
-  readonly sender: LingerProducer;
-  readonly topics: TopicProvisioner;
+interface Connected {
+  readonly connection: KafkaConnection;
+  readonly publisher: KafkaPublisher;
+  readonly topology: KafkaTopology;
 }
 
 /**
- * Kafka through kafkajs: one consumer per consumer group, offsets committed in order only
- * after the pipeline settled each message, and an idempotent `acks: all` producer whose
- * publishes are batched for `lingerMs`. See the README's Kafka section.
+ * Kafka (through kafkajs, see kafkajs.*.ts): one group member per consumer group, offsets
+ * committed in order only after the pipeline settled each message, and an idempotent
+ * `acks: all` producer whose publishes are batched for `lingerMs`. Closing a subscription
+ * commits what was settled before its member leaves the group. See the README's Kafka section.
  */
 export class KafkaTransport implements Transport {
   readonly kind = 'kafka';
@@ -34,15 +35,18 @@ export class KafkaTransport implements Transport {
     lossy: false,
     nativeDelayedRedelivery: false,
   };
-  private readonly logger = new Logger(KafkaTransport.name);
-  private readonly groups = new Map<string, KafkaGroupConsumer>();
-  private readonly open = new Set<Subscription>();
-  private connecting?: Promise<Connection>;
-  private connection?: Connection;
+  private readonly logger = new NestreamLogger(KafkaTransport.name);
+  private readonly options: ResolvedKafkaOptions;
+  private readonly status = new BrokerStatus();
+  private readonly connecting = new OncePromise(() => this.openConnection());
+  private readonly groups = new Map<string, KafkaGroup>();
+  private readonly subscriptions = new Set<Subscription>();
+  private current?: Connected;
   private closing?: Promise<void>;
-  private lastError?: string;
 
-  constructor(private readonly options: KafkaTransportOptions) {}
+  constructor(options: KafkaTransportOptions) {
+    this.options = resolveKafkaOptions(options);
+  }
 
   async connect(): Promise<void> {
     await this.connected();
@@ -57,23 +61,8 @@ export class KafkaTransport implements Transport {
     return this.join(request);
   }
 
-  private async join(request: SubscribeRequest | BatchSubscribeRequest): Promise<Subscription> {
-    this.assertOpen(`subscribe to ${request.topic}`);
-    const { kafka, topics } = await this.connected();
-    const subscription = new GroupSubscription(request);
-    if (typeof subscription.topic === 'string') await topics.ensure([subscription.topic]);
-    const group = this.group(kafka, request.group);
-    await group.add(subscription);
-    let closing: Promise<void> | undefined;
-    const handle: Subscription = {
-      close: () =>
-        (closing ??= group.remove(subscription).finally(() => {
-          this.open.delete(handle);
-          if (group.subscriptionCount === 0) this.groups.delete(request.group);
-        })),
-    };
-    this.open.add(handle);
-    return handle;
+  checkSubscriberOptions(options: Readonly<Record<string, unknown>>): readonly string[] {
+    return checkOptions(KAFKA_SUBSCRIBER_OPTIONS, options);
   }
 
   async publish(message: OutboundMessage): Promise<void> {
@@ -84,9 +73,9 @@ export class KafkaTransport implements Transport {
   async publishBatch(messages: readonly OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
     this.assertOpen(`publish to ${messages[0]!.topic}`);
-    const { sender, topics } = await this.connected();
-    await topics.ensure([...new Set(messages.map((m) => m.topic))]);
-    await Promise.all(messages.map((m) => sender.send(m.topic, toKafkaMessage(m))));
+    const { publisher, topology } = await this.connected();
+    await topology.ensure([...new Set(messages.map((m) => m.topic))]);
+    await Promise.all(messages.map((m) => publisher.publish(m)));
   }
 
   close(): Promise<void> {
@@ -94,90 +83,85 @@ export class KafkaTransport implements Transport {
   }
 
   health(): TransportHealth {
-    const subscriptions = this.open.size;
-    const lastError = this.lastError;
-    if (this.closing || (!this.connection && !this.connecting)) return { status: 'down', subscriptions, lastError };
-    if (!this.connection) return { status: 'connecting', subscriptions, lastError };
+    const subscriptions = this.subscriptions.size;
+    if (this.closing || (!this.current && !this.connecting.started)) return { ...this.status.health(subscriptions), status: 'down' };
+    if (!this.current) return { ...this.status.health(subscriptions), status: 'connecting' };
     const statuses = [...this.groups.values()].map((g) => g.status);
-    if (statuses.includes('down')) return { status: 'down', subscriptions, lastError };
-    if (statuses.includes('connecting')) return { status: 'connecting', subscriptions, lastError };
-    return { status: 'up', subscriptions, lastError };
+    // A member the client gave up on is down, never alive-but-not-consuming.
+    if (statuses.includes('down')) return this.status.health(subscriptions, this.status.lastError ?? 'a consumer group is down');
+    const health = this.status.health(subscriptions);
+    return statuses.includes('connecting') ? { ...health, status: 'connecting' } : health;
   }
 
   /** The kafkajs `Kafka` client (create your own admin/consumers from it); undefined before connect. */
   unwrap<T = unknown>(): T {
-    return this.connection?.kafka as T;
+    return this.current?.connection.native as T;
   }
 
   createContext(init: MessageContextInit): KafkaContext {
     return new KafkaContext(init);
   }
 
-  private connected(): Promise<Connection> {
-    this.connecting ??= this.openConnection().then(
-      (connection) => (this.connection = connection),
-      (error: unknown) => {
-        this.connecting = undefined; // the next call tries again
-        throw error;
-      },
-    );
-    return this.connecting;
-  }
-
-  private async openConnection(): Promise<Connection> {
-    const module = await import('kafkajs');
-    const kafkajs = (module as unknown as { default?: typeof module }).default ?? module;
-    const kafka = new kafkajs.Kafka(this.clientConfig(kafkajs.logLevel.WARN));
-    const admin = kafka.admin();
-    const producer = kafka.producer({
-      createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      retry: { retries: 5 },
-      ...this.options.producer,
-    });
-    try {
-      await admin.connect();
-      await producer.connect();
-    } catch (error) {
-      await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
-      throw this.failure('could not connect to', error);
-    }
-    const sender = new LingerProducer(
-      producer,
-      this.options.lingerMs ?? KAFKA_DEFAULTS.lingerMs,
-      this.options.batchSize ?? KAFKA_DEFAULTS.batchSize,
-      (error) => this.failure('could not publish to', error),
-    );
-    return { kafka, admin, producer, sender, topics: new TopicProvisioner(admin, this.options.topics ?? {}) };
-  }
-
-  private clientConfig(defaultLogLevel: number): KafkaConfig {
-    const { brokers, clientId, ssl, sasl, client } = this.options;
-    return {
-      logLevel: defaultLogLevel,
-      logCreator: nestLogCreator(this.logger),
-      ...client,
-      brokers: brokers ?? client?.brokers,
-      clientId: clientId ?? client?.clientId ?? KAFKA_DEFAULTS.clientId,
-      ...(ssl !== undefined && { ssl }),
-      ...(sasl !== undefined && { sasl }),
+  private async join(request: SubscribeRequest | BatchSubscribeRequest): Promise<Subscription> {
+    this.assertOpen(`subscribe to ${request.topic}`);
+    const problems = this.checkSubscriberOptions(request.options);
+    if (problems.length > 0) throw new Error(`KafkaTransport cannot subscribe to ${request.topic}: ${problems.join('; ')}`);
+    const { connection, topology } = await this.connected();
+    const subscription = new KafkaSubscription(request, request.options as KafkaSubscribeOptions);
+    if (typeof subscription.topic === 'string') await topology.ensure([subscription.topic]);
+    this.assertOpen(`subscribe to ${request.topic}`); // closed meanwhile: start no member it would not stop
+    const group = this.group(connection, request.group);
+    await group.add(subscription);
+    let closing: Promise<void> | undefined;
+    const handle: Subscription = {
+      close: () =>
+        (closing ??= group.remove(subscription).finally(() => {
+          this.subscriptions.delete(handle);
+          if (group.subscriptionCount === 0) this.groups.delete(request.group);
+        })),
     };
+    this.subscriptions.add(handle);
+    return handle;
   }
 
-  private group(kafka: Kafka, groupId: string): KafkaGroupConsumer {
+  private connected(): Promise<Connected> {
+    return this.connecting.run();
+  }
+
+  private async openConnection(): Promise<Connected> {
+    this.status.connecting();
+    let connection: KafkaConnection;
+    try {
+      connection = await openKafkaConnection(this.options, this.logger);
+    } catch (error) {
+      throw this.status.fail(error, `KafkaTransport could not connect to Kafka at ${this.where()}`);
+    }
+    const publisher = new KafkaPublisher((records) => connection.send(records), this.options.lingerMs, this.options.batchSize, (error) =>
+      this.status.fail(error, `KafkaTransport could not publish to Kafka at ${this.where()}`, { stayUp: true }),
+    );
+    const topology = new KafkaTopology(connection, {
+      topics: this.options.topics,
+      attempts: this.options.topicCreateAttempts,
+      backoff: this.options.topicCreateBackoff,
+      onRetry: (topic, attempt, error) => this.logger.warn(`creating topic ${topic} (attempt ${attempt}) failed for now, trying again: ${describe(error)}`),
+    });
+    this.current = { connection, publisher, topology };
+    this.status.up();
+    return this.current;
+  }
+
+  private group(connection: KafkaConnection, groupId: string): KafkaGroup {
     let group = this.groups.get(groupId);
     if (!group) {
-      group = new KafkaGroupConsumer({
-        kafka,
+      group = new KafkaGroup({
         groupId,
-        // A shorter fetch long-poll than kafkajs' 5 s: stopping a consumer waits for it.
-        consumer: { maxWaitTimeInMs: 1000, ...this.options.consumer },
-        commitIntervalMs: this.options.commitIntervalMs ?? KAFKA_DEFAULTS.commitIntervalMs,
+        connection,
+        commitIntervalMs: this.options.commitIntervalMs,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-        maxPartitionsConsumedConcurrently: KAFKA_DEFAULTS.maxPartitionsConsumedConcurrently,
-        restartDelayMs: this.options.restartDelayMs ?? KAFKA_DEFAULTS.restartDelayMs,
-        reportError: (what, error) => this.report(what, error),
+        maxPartitionsConsumedConcurrently: this.options.maxPartitionsConsumedConcurrently,
+        restartDelayMs: this.options.restartDelayMs,
+        report: (what, error) => this.report(what, error),
+        handlerFailed: (error) => this.logger.error(`handler of group ${groupId} failed: ${describe(error)}`),
       });
       this.groups.set(groupId, group);
     }
@@ -185,41 +169,31 @@ export class KafkaTransport implements Transport {
   }
 
   private async shutdown(): Promise<void> {
-    await Promise.allSettled([...this.open].map((s) => s.close()));
-    const connection = this.connection ?? (await this.connecting?.catch(() => undefined));
-    if (!connection) return;
-    await connection.sender.drain();
-    await Promise.allSettled([connection.producer.disconnect(), connection.admin.disconnect()]);
+    this.current?.topology.close();
+    await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    const connected = this.current ?? (this.connecting.started ? await this.connecting.run().catch(() => undefined) : undefined);
+    if (!connected) return;
+    connected.topology.close();
+    await connected.publisher.drain();
+    await connected.connection.close();
   }
 
   private assertOpen(action: string): void {
     if (this.closing) throw new Error(`KafkaTransport is closed; cannot ${action}`);
   }
 
-  /** An error that names the brokers (never credentials) and keeps the kafkajs error as cause. */
-  private failure(action: string, error: unknown): Error {
-    const brokers = this.options.brokers ?? this.options.client?.brokers;
-    const where = Array.isArray(brokers) ? brokers.join(', ') : 'the configured brokers';
-    const reason = redactSecrets(error instanceof Error ? error.message : String(error));
-    this.lastError = reason;
-    return new Error(`KafkaTransport ${action} Kafka at ${where}: ${reason}`, { cause: error });
+  /** The broker addresses (never credentials), for error messages. */
+  private where(): string {
+    const { brokers } = this.options;
+    return Array.isArray(brokers) ? brokers.join(', ') : 'the configured brokers';
   }
 
   private report(what: string, error: unknown): void {
-    const reason = redactSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-    this.lastError = `${what}: ${reason}`;
-    this.logger.warn(this.lastError);
+    this.status.note(`${what}: ${describe(error)}`);
+    this.logger.warn(this.status.lastError!);
   }
 }
 
-function toKafkaMessage(message: OutboundMessage): Message {
-  const options = (message.options ?? {}) as KafkaPublishOptions;
-  const timestamp = options.timestamp instanceof Date ? options.timestamp.getTime() : options.timestamp;
-  return {
-    key: message.key ?? null,
-    value: message.body,
-    headers: { ...message.headers },
-    ...(options.partition !== undefined && { partition: options.partition }),
-    ...(timestamp !== undefined && { timestamp: String(timestamp) }),
-  };
+function describe(error: unknown): string {
+  return redactSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }

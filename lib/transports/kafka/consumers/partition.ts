@@ -1,52 +1,53 @@
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import type { GroupSubscription } from './group-subscription.js';
-import { deliverChunk } from './kafka-dispatch.js';
-import type { KafkaRawMessage } from './kafka.context.js';
-import { PartitionOffsetTracker } from './offset-tracker.js';
+import { callSafely } from '../../kit/safe-call.js';
+import type { FetchedBatch } from '../kafka.connection.js';
+import type { KafkaRawMessage, KafkaRecord } from '../kafka.context.js';
+import { kafkaDelivery } from '../kafka.delivery.js';
+import { PartitionOffsetTracker } from '../kafka.offsets.js';
+import type { KafkaSubscription } from '../kafka.subscription.js';
 
-/** What a batch needs from the group consumer that fetched it. */
-export interface BatchHost {
-  /** False once this batch must take no new message (stopping, rebalancing, new epoch). */
+/**
+ * Runs messages (one, or a batch handler's chunk) until each is acked or rejected; nacked ones
+ * run again, in place. Resolves false if they were abandoned (closing, rebalancing).
+ */
+export type RunMessages = (messages: readonly KafkaRecord[]) => Promise<boolean>;
+
+/** How one kind of subscription walks the messages of a fetched partition (see the *.consumer.ts files). */
+export type PartitionConsumer = (messages: readonly KafkaRecord[], run: RunMessages) => Promise<void>;
+
+/** What a partition's batch needs from the group that fetched it. */
+export interface PartitionHost {
+  /** False once this batch must start nothing new (closing, rebalancing, a newer epoch). */
   accepting(epoch: number): boolean;
   /** The open subscription that handles this topic, the one with most free slots. */
-  route(topic: string): GroupSubscription | undefined;
+  route(topic: string): KafkaSubscription | undefined;
   /** Positions settled in order; committed later, in batches. */
   stage(topic: string, partition: number, lastSettledOffset: string, epoch: number): void;
   flush(): Promise<void>;
-  /** Waits `ms`, or less if the group stops or rebalances meanwhile. */
+  /** Waits `ms` before a nacked message runs again, or less if the group closes or rebalances meanwhile. */
   sleep(ms: number): Promise<void>;
-  heartbeatFailed(error: unknown): void;
-  heartbeatIntervalMs: number;
+  /** A handler threw: logged, never thrown into the consumer. */
+  handlerFailed(error: unknown): void;
 }
 
 /**
- * Handles one fetched batch of one partition. By default one message at a time, in offset
- * order; batch subscriptions get it in chunks of at most `maxSize`, one chunk at a time; with `perKeyConcurrency` messages of different keys overlap and each key stays in
- * order. A nack holds the message and runs it again in place (later messages of the
- * partition, or of the key, wait), so order survives retries. When the group stops or
- * rebalances, no new message starts; in-flight ones finish, and only positions settled
- * without a gap are committed: the rest is fetched again by whoever owns the partition next.
+ * Handles one fetched batch of one partition with the consumer kind of the subscription that
+ * takes its topic. A nack holds the message and runs it again in place (later messages of the
+ * partition, or of the key, wait), so order survives retries. When the group closes or
+ * rebalances, no new message starts; started ones finish, and only positions settled without
+ * a gap are committed: the rest is fetched again by whoever owns the partition next.
  */
-export async function handleBatch(payload: EachBatchPayload, host: BatchHost, epoch: number): Promise<void> {
-  const { batch } = payload;
+export async function consumePartition(batch: FetchedBatch, host: PartitionHost, epoch: number): Promise<void> {
   const { topic, partition } = batch;
   const tracker = new PartitionOffsetTracker(batch.messages.map((m) => m.offset));
-  const heartbeat = (): Promise<void> => payload.heartbeat();
-  // kafkajs heartbeats only between batches; a long batch keeps the membership alive itself.
-  const keepAlive = setInterval(() => heartbeat().catch((error: unknown) => host.heartbeatFailed(error)), host.heartbeatIntervalMs);
 
   const settled = (offset: string): void => {
     const upTo = tracker.settle(offset);
     if (upTo === undefined) return;
-    payload.resolveOffset(upTo);
+    batch.resolveOffset(upTo);
     host.stage(topic, partition, upTo, epoch);
   };
 
-  /**
-   * Runs messages (one, or a batch handler's chunk) until each is acked or rejected; nacked ones
-   * run again, in place. False if they were abandoned (stopping, rebalancing).
-   */
-  const run = async (messages: readonly KafkaMessage[]): Promise<boolean> => {
+  const run: RunMessages = async (messages) => {
     let pending = messages;
     for (let attempt = 1; pending.length > 0; attempt++) {
       const subscription = host.accepting(epoch) ? host.route(topic) : undefined;
@@ -56,14 +57,16 @@ export async function handleBatch(payload: EachBatchPayload, host: BatchHost, ep
         subscription.slots.release();
         return false;
       }
-      const raws = pending.map((message): KafkaRawMessage => ({ topic, partition, message, heartbeat }));
-      const outcomes = await deliverChunk(subscription, raws, attempt);
-      const again: KafkaMessage[] = [];
+      const deliveries = pending.map((message) => kafkaDelivery(raw(batch, message), attempt));
+      // Resolves once the handler returned; what it left unsettled is nacked (run again).
+      await callSafely(() => subscription.handle(deliveries), deliveries, (error) => host.handlerFailed(error));
+      subscription.slots.release();
+      const again: KafkaRecord[] = [];
       let delayMs = 0;
-      outcomes.forEach((outcome, i) => {
-        if (outcome.kind === 'done') return settled(pending[i]!.offset);
+      deliveries.forEach(({ settlement }, i) => {
+        if (settlement && settlement.kind !== 'nack') return settled(pending[i]!.offset);
         again.push(pending[i]!);
-        delayMs = Math.max(delayMs, outcome.delayMs);
+        delayMs = Math.max(delayMs, settlement?.delayMs ?? 0);
       });
       pending = again;
       // Always through a timer, so a message nacked again and again cannot starve the event loop.
@@ -73,29 +76,13 @@ export async function handleBatch(payload: EachBatchPayload, host: BatchHost, ep
   };
 
   try {
-    const routed = host.route(topic);
-    const perKey = routed?.perKeyConcurrency === true;
-    if (routed?.handler.kind === 'batch') {
-      const { maxSize } = routed.handler;
-      for (let start = 0; start < batch.messages.length; start += maxSize) {
-        if (!(await run(batch.messages.slice(start, start + maxSize)))) break;
-      }
-    } else if (!perKey) {
-      for (const message of batch.messages) if (!(await run([message]))) break;
-    } else {
-      const lastOfKey = new Map<string, Promise<boolean>>();
-      const all: Promise<boolean>[] = [];
-      for (const message of batch.messages) {
-        const key = message.key?.toString('utf8');
-        const previous = key === undefined ? undefined : lastOfKey.get(key);
-        const next = previous ? previous.then((ok) => ok && run([message])) : run([message]);
-        if (key !== undefined) lastOfKey.set(key, next);
-        all.push(next);
-      }
-      await Promise.all(all);
-    }
+    const subscription = host.route(topic);
+    if (subscription) await subscription.consume(batch.messages, run);
   } finally {
-    clearInterval(keepAlive);
     await host.flush();
   }
+}
+
+function raw(batch: FetchedBatch, message: KafkaRecord): KafkaRawMessage {
+  return { topic: batch.topic, partition: batch.partition, message, heartbeat: batch.heartbeat };
 }
