@@ -2,6 +2,7 @@ import type { Admin, Kafka, KafkaConfig, Producer } from 'kafkajs';
 import type { NestreamLogger } from '../../core/logger.js';
 import type { GroupMember, GroupMemberInit, KafkaConnection, TopicRecords, TopicSpec } from './kafka.connection.js';
 import type { ResolvedKafkaOptions } from './kafka.options.js';
+import { subscriptionAwareAssigner } from './kafkajs.assigner.js';
 import { KafkajsGroupMember } from './kafkajs.group-member.js';
 import { nestLogCreator } from './kafkajs.logger.js';
 
@@ -48,7 +49,8 @@ export class KafkajsConnection implements KafkaConnection {
       await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
       throw error;
     }
-    return new KafkajsConnection(kafka, admin, producer, options.consumer);
+    const partitionAssigners = [subscriptionAwareAssigner(kafkajs), kafkajs.PartitionAssigners.roundRobin];
+    return new KafkajsConnection(kafka, admin, producer, { partitionAssigners, ...options.consumer });
   }
 
   get native(): Kafka {
