@@ -10,11 +10,12 @@ const unreachable = `127.0.0.1:${UNREACHABLE_PORT}`;
 // Fail the first connect at once and never loop on reconnects: the suite expects a rejection.
 const noReconnect = { reconnect: false, timeout: 1000 } as const;
 
-// Short pulls make recovery quick; a short AckWait bounds how long a message of a consumer that
-// died without closing waits before another member gets it. Test streams expire their messages.
+// Short pulls make recovery quick. AckWait stays at its default (30 s, longer than any case
+// waits): a message lost on close instead of handed back fails the case. Test streams expire
+// their messages.
 const testJetStream = {
   streamDefaults: { maxAgeMs: 10 * 60_000 },
-  consumerDefaults: { fetchExpiresMs: 1000, ackWaitMs: 5000 },
+  consumerDefaults: { fetchExpiresMs: 1000 },
 } as const;
 
 /**
