@@ -18,10 +18,15 @@ export class CorrelationInterceptor implements MessageInterceptor {
   }
 
   interceptPublish(message: OutboundMessage, info: PublishInfo, next: PublishNext): Promise<void> {
-    if (!message.headers[Headers.correlationId]) {
-      // FastStream's rule: a message that starts a flow is its own correlation id.
-      message.headers[Headers.correlationId] = CorrelationScope.current() ?? message.headers[Headers.messageId] ?? CorrelationScope.newId();
-    }
+    stampCorrelationId(message);
     return next(message, info);
+  }
+}
+
+/** The correlation id a publish gets from the scope it is made in (also what the outbox stores at write time). */
+export function stampCorrelationId(message: OutboundMessage): void {
+  if (!message.headers[Headers.correlationId]) {
+    // FastStream's rule: a message that starts a flow is its own correlation id.
+    message.headers[Headers.correlationId] = CorrelationScope.current() ?? message.headers[Headers.messageId] ?? CorrelationScope.newId();
   }
 }

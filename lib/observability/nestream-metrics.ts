@@ -27,6 +27,8 @@ export interface PublishLabels {
  */
 export class NestreamMetrics {
   readonly registry: MetricsRegistry;
+  /** Prefix of every metric name; metrics of other parts (the outbox) use it too. */
+  readonly prefix: string;
   private readonly consumed: Counter<'transport' | 'topic' | 'handler' | 'outcome'>;
   private readonly handlerDuration: Histogram<'transport' | 'topic' | 'handler' | 'outcome'>;
   private readonly inFlight: Gauge<'transport' | 'topic' | 'handler'>;
@@ -42,6 +44,7 @@ export class NestreamMetrics {
     const registry = (options.registry ?? prom.register) as Registry;
     this.registry = registry;
     const prefix = options.prefix ?? 'nestream_';
+    this.prefix = prefix;
     const buckets = options.durationBuckets ?? DEFAULT_BUCKETS;
     // An app booted twice in one process (tests) finds its metrics registered already: reuse them.
     const metric = <M>(name: string, create: (config: { name: string; registers: Registry[] }) => M): M =>

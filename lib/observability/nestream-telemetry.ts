@@ -9,6 +9,8 @@ import { NestreamMetrics } from './nestream-metrics.js';
 import { loadOptionalPeer } from './optional-peer.js';
 import { messagingSystem } from './messaging-attributes.js';
 import { ConsumeTracingInterceptor, PublishTracingInterceptor } from './tracing.interceptor.js';
+import { extractTraceContext, injectTraceContext } from './w3c-trace-context.js';
+import type { MessageHeaders } from '../core/headers.js';
 
 type OtelApi = typeof import('@opentelemetry/api');
 
@@ -77,5 +79,17 @@ export class NestreamTelemetry {
     }
     if (this.metrics) interceptors.push(new PublishMetricsInterceptor(this.metrics));
     return interceptors;
+  }
+
+  /** Writes the active span's W3C trace context into headers now, for a publish made later (the outbox); nothing while tracing is off. */
+  captureTraceContext(headers: MessageHeaders): void {
+    if (this.tracing) injectTraceContext(this.tracing.api, this.tracing.api.context.active(), headers);
+  }
+
+  /** Runs `fn` inside the trace context the headers carry (see captureTraceContext); as it is while tracing is off. */
+  withTraceContext<T>(headers: MessageHeaders, fn: () => T): T {
+    if (!this.tracing) return fn();
+    const { api } = this.tracing;
+    return api.context.with(extractTraceContext(api, headers), fn);
   }
 }

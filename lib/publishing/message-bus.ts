@@ -8,6 +8,7 @@ import { contractOf } from '../decorators/metadata-accessor.js';
 import { NESTREAM_OPTIONS } from '../config/nestream.module-definition.js';
 import type { NestreamModuleOptions } from '../config/nestream-options.js';
 import { TransportRegistry } from '../config/transport-registry.js';
+import type { OutboundMessage } from '../core/message.js';
 import { PublishPipeline } from './publish-pipeline.js';
 
 export interface PublishOptions {
@@ -22,6 +23,12 @@ export interface PublishOptions {
   messageId?: string;
   /** Broker-specific publish options (see each transport). */
   transportOptions?: Record<string, unknown>;
+}
+
+/** A publish built but not sent: the transport's name and the encoded message. */
+export interface PreparedPublish {
+  readonly transport: string;
+  readonly message: OutboundMessage;
 }
 
 /**
@@ -53,6 +60,27 @@ export class MessageBus {
 
   /** Publishes without contract validation; used where the payload was validated already. */
   async send(topic: string, payload: unknown, options: PublishOptions, contract?: ContractMetadata): Promise<void> {
+    const { transport, message } = this.outbound(topic, payload, options, contract);
+    await this.pipeline.send(transport, message);
+  }
+
+  /**
+   * The outbox's seam: what `send` would hand the publish chain (encoded body, event metadata,
+   * target transport), plus what the chain would take from the caller's scope (correlation id,
+   * trace context), built now without sending. `sendPrepared` publishes it later, elsewhere.
+   */
+  prepare(topic: string, payload: unknown, options: PublishOptions, contract?: ContractMetadata): PreparedPublish {
+    const prepared = this.outbound(topic, payload, options, contract);
+    this.pipeline.captureScope(prepared.message);
+    return prepared;
+  }
+
+  /** Publishes a prepared message through the chain, in the trace context it was prepared in. */
+  sendPrepared({ transport, message }: PreparedPublish): Promise<void> {
+    return this.pipeline.sendCaptured(transport, message);
+  }
+
+  private outbound(topic: string, payload: unknown, options: PublishOptions, contract?: ContractMetadata): PreparedPublish {
     const { body, contentType } = encodePayload(payload);
     const headers: MessageHeaders = {
       ...options.headers,
@@ -65,6 +93,6 @@ export class MessageBus {
     if (contract?.version) headers[Headers.eventVersion] = contract.version;
     if (options.idempotencyKey) headers[Headers.idempotencyKey] = options.idempotencyKey;
     const transport = options.transport ?? this.registry.defaultName;
-    await this.pipeline.send(transport, { topic, body, headers, key: options.key, options: options.transportOptions });
+    return { transport, message: { topic, body, headers, key: options.key, options: options.transportOptions } };
   }
 }
