@@ -11,6 +11,7 @@ import type { BatchDeliveryHandler, Transport } from '../core/transport.js';
 import { CorrelationInterceptor } from '../interceptors/correlation.interceptor.js';
 import { DeadLetterInterceptor } from '../interceptors/dead-letter.interceptor.js';
 import { IdempotencyInterceptor } from '../interceptors/idempotency.interceptor.js';
+import { InboxTransactionInterceptor } from '../interceptors/inbox-transaction.interceptor.js';
 import { PayloadInterceptor } from '../interceptors/payload.interceptor.js';
 import { RetryInterceptor } from '../interceptors/retry.interceptor.js';
 import { SettleInterceptor } from '../interceptors/settle.interceptor.js';
@@ -64,6 +65,7 @@ export class ConsumeChainFactory {
       'dead-letter': binding.deadLetter ? [new DeadLetterInterceptor(binding.deadLetter, (name, message) => this.pipeline.send(name, message))] : [],
       retry: retry ? [retry] : [],
       user: [...(this.options.interceptors ?? []), ...binding.interceptors],
+      inbox: binding.idempotent && mode === 'single' ? this.inbox(binding) : [],
       payload: [binding.decode ? new PayloadInterceptor(this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, binding.contract) : rawPayload],
     };
   }
@@ -118,6 +120,14 @@ export class ConsumeChainFactory {
   private idempotency(binding: HandlerBinding, mode: Mode): IdempotencyInterceptor {
     const ttlMs = this.options.idempotency?.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
     return new IdempotencyInterceptor(this.idempotencyStore, ttlMs, `${binding.group}:${binding.id}`, { waitForCopiesInFlight: mode === 'single' });
+  }
+
+  /** Batch handlers keep the plain check-then-record: one transaction per message cannot hold a batch's writes. */
+  private inbox(binding: HandlerBinding): MessageInterceptor[] {
+    const store = this.idempotencyStore;
+    if (!store.runInTransaction) return [];
+    const ttlMs = this.options.idempotency?.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+    return [new InboxTransactionInterceptor(store as Required<IdempotencyStore>, ttlMs, `${binding.group}:${binding.id}`)];
   }
 
   private usesNativeRetry(binding: HandlerBinding, transport: Transport): boolean {

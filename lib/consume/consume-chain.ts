@@ -11,6 +11,8 @@ import type { MessageInterceptor } from '../core/interceptor.js';
  * - dead-letter sits outside retry, so only spent retries (or non-retryable errors) reach it;
  * - retry re-runs what is inside it;
  * - the user's interceptors (module-wide, then the handler's) run inside retry;
+ * - the inbox transaction (idempotent single handlers on a transactional store) wraps each
+ *   attempt, so the processed mark commits with the handler's writes or rolls back with them;
  * - payload decodes and validates, right before the method.
  */
 export const CONSUME_CHAIN = [
@@ -23,6 +25,7 @@ export const CONSUME_CHAIN = [
   'dead-letter',
   'retry',
   'user',
+  'inbox',
   'payload',
 ] as const;
 

@@ -53,7 +53,7 @@ const names = (interceptors: readonly MessageInterceptor[]) => interceptors.map(
 
 describe('the consume chain', () => {
   it('is one ordered list, outermost first', () => {
-    expect(CONSUME_CHAIN).toEqual(['settle', 'tracing', 'metrics', 'correlation', 'message-logs', 'idempotency', 'dead-letter', 'retry', 'user', 'payload']);
+    expect(CONSUME_CHAIN).toEqual(['settle', 'tracing', 'metrics', 'correlation', 'message-logs', 'idempotency', 'dead-letter', 'retry', 'user', 'inbox', 'payload']);
   });
 
   it('a single handler with everything on gets each step in that order', async () => {
