@@ -16,5 +16,6 @@ export default {
     { ...common, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.spec.ts'] },
     { ...common, displayName: 'transports', testMatch: ['<rootDir>/test/transports/**/*.spec.ts'] },
     { ...common, displayName: 'brokers', testMatch: ['<rootDir>/test/brokers/**/*.spec.ts'] },
+    { ...common, displayName: 'outbox', testMatch: ['<rootDir>/test/outbox/**/*.spec.ts'] },
   ],
 };
