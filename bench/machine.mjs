@@ -1,7 +1,8 @@
 // The machine and broker versions the results were measured on, for the README and the JSON.
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 function command(file, args) {
   try {
@@ -24,9 +25,21 @@ async function rabbitVersion() {
   }
 }
 
+/** The NATS server answering on the monitor port (test/brokers/up: -m 8222), else the one up built. */
+async function natsVersion(root) {
+  try {
+    const varz = await fetch('http://127.0.0.1:8222/varz', { signal: AbortSignal.timeout(3000) });
+    return (await varz.json()).version;
+  } catch {
+    const built = fileURLToPath(new URL('.cache/nats/current/bin/nats-server', root));
+    return command(existsSync(built) ? built : 'nats-server', ['--version'])?.replace(/^nats-server:\s*v?/, '');
+  }
+}
+
+/** The Kafka jars test/brokers/up selected last (what it runs on 9092). */
 function kafkaVersion(root) {
   try {
-    const jar = readdirSync(new URL('.cache/kafka/libs/', root)).find((f) => /^kafka-server-\d/.test(f));
+    const jar = readdirSync(new URL('.cache/kafka/current/libs/', root)).find((f) => /^kafka-server-\d/.test(f));
     return jar?.replace(/^kafka-server-/, '').replace(/\.jar$/, '');
   } catch {
     return undefined;
@@ -43,7 +56,7 @@ export async function describeMachine(root) {
     node: process.version,
     brokers: {
       redis: command('redis-server', ['--version'])?.match(/v=(\S+)/)?.[1],
-      nats: command('nats-server', ['--version'])?.replace(/^nats-server:\s*v?/, ''),
+      nats: await natsVersion(root),
       rabbitmq: await rabbitVersion(),
       kafka: kafkaVersion(root),
     },

@@ -1,17 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { kafkaLibs as LIBS } from './installed.js';
 import { portOpen, ServerProcess } from './server-process.js';
-
-const LIBS = resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/kafka/libs');
 
 /**
  * A throw-away single-node Kafka (KRaft) on its own loopback ports and temp dir, for tests
- * that stop and restart a broker without disturbing the shared one on 9092. Uses the jars
- * `test/brokers/up kafka` downloaded. `destroy()` stops it and deletes its directory.
+ * that stop and restart a broker without disturbing the shared one on 9092. Runs the Kafka (3.x or
+ * 4.x) whose jars `test/brokers/up kafka` selected last. `destroy()` stops it and deletes its directory.
  */
 export class PrivateKafkaBroker {
   private server?: ServerProcess;
@@ -34,7 +32,7 @@ export class PrivateKafkaBroker {
   async start(timeoutMs = 90_000): Promise<void> {
     const config = join(this.dir, 'server.properties');
     if (!existsSync(config)) this.format(config);
-    const args = ['-Xmx512m', '-Xms256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`,
+    const args = ['-Xmx512m', '-Xms256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', this.logConfig(),
       '-cp', `${LIBS}/*`, 'kafka.Kafka', config];
     this.server = new ServerProcess(`private Kafka on ${this.address} (logs in ${this.dir})`, 'java', args, () => portOpen(this.port));
     await this.server.start(timeoutMs, 250);
@@ -72,17 +70,33 @@ export class PrivateKafkaBroker {
       'num.io.threads=2',
       '',
     ].join('\n'));
+    const log = join(this.dir, 'server.log');
     writeFileSync(join(this.dir, 'log4j.properties'), [
       'log4j.rootLogger=WARN, file',
       'log4j.appender.file=org.apache.log4j.FileAppender',
-      `log4j.appender.file.File=${join(this.dir, 'server.log')}`,
+      `log4j.appender.file.File=${log}`,
       'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
       'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
       '',
     ].join('\n'));
+    writeFileSync(join(this.dir, 'log4j2.yaml'), [
+      'Configuration:',
+      '  Appenders:',
+      `    File: { name: FILE, fileName: ${JSON.stringify(log)}, PatternLayout: { pattern: "[%d] %p %m (%c)%n" } }`,
+      '  Loggers:',
+      '    Root: { level: WARN, AppenderRef: [ { ref: FILE } ] }',
+      '',
+    ].join('\n'));
     const clusterId = randomBytes(16).toString('base64url');
-    const result = spawnSync('java', ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`,
+    const result = spawnSync('java', ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', this.logConfig(),
       '-cp', `${LIBS}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { encoding: 'utf8', timeout: 60_000 });
     if (result.status !== 0) throw new Error(`private Kafka storage format failed: ${result.stderr || result.stdout}`);
+  }
+
+  /** Kafka 4 logs through log4j2 (its jars include log4j-core), Kafka 3 through reload4j. */
+  private logConfig(): string {
+    return readdirSync(LIBS).some((jar) => jar.startsWith('log4j-core-'))
+      ? `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.yaml')}`
+      : `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`;
   }
 }

@@ -1,4 +1,5 @@
 import { createConnection } from 'node:net';
+import { natsServerCommand } from './installed.js';
 import { PrivateServer } from './server-process.js';
 
 /** A nats-server (JetStream on, file storage in its own temp dir), for restart tests that must not disturb the shared broker. */
@@ -8,7 +9,7 @@ export const PrivateNatsServer = {
     PrivateServer.start({
       name: 'nats-server',
       scheme: 'nats',
-      command: 'nats-server',
+      command: natsServerCommand(),
       args: (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir],
       isReady: sendsInfo,
     }),
