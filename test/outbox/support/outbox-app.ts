@@ -8,12 +8,15 @@ import {
   NestreamOutboxModule,
   OutboxAdmin,
   OutboxRuntime,
+  OutboxWriter,
   pgDatabase,
   type OutboxDatabase,
   type OutboxPublisher,
   type OutboxRelayOptions,
 } from '../../../lib/outbox/index.js';
 import { OrderPlaced } from './events.js';
+import type { WriteEvent } from './write-events.js';
+import { validateContract } from '../../../lib/contracts/contract-validator.js';
 
 export interface OutboxAppOptions {
   readonly schema: string;
@@ -32,6 +35,8 @@ export interface OutboxApp {
   readonly orders: OutboxPublisher<OrderPlaced>;
   readonly admin: OutboxAdmin;
   readonly runtime: OutboxRuntime;
+  /** Writes an OrderPlaced (validated) to another topic: tests keep their topics apart. */
+  writeTo(topic: string): WriteEvent;
   close(): Promise<void>;
 }
 
@@ -59,6 +64,10 @@ export async function bootOutboxApp(options: OutboxAppOptions): Promise<OutboxAp
     orders: app.get(getOutboxToken(OrderPlaced)),
     admin: app.get(OutboxAdmin),
     runtime: app.get(OutboxRuntime),
+    writeTo: (topic) => async (tx, payload, publishOptions) => {
+      await validateContract(OrderPlaced, 'OrderPlaced', payload);
+      return app.get(OutboxWriter).write(tx, topic, payload, publishOptions);
+    },
     close: async () => {
       await app.close();
       if (!options.database) await database.close();
