@@ -6,5 +6,7 @@ export interface ContractMetadata {
   /** Event type; also the topic / subject / routing key. */
   readonly name: string;
   readonly version?: string;
+  /** What the event means; shown in the AsyncAPI document. */
+  readonly description?: string;
   readonly target: ContractClass;
 }

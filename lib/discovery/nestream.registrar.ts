@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ExternalContextCreator } from '@nestjs/core';
 import { ConfigurationError } from '../core/errors.js';
 import { NestreamLogger } from '../core/logger.js';
@@ -19,6 +19,7 @@ import { HandlerExplorer, type DiscoveredHandler } from './handler-explorer.js';
 import { createHandlerInvocation } from '../consume/handler-invoker.js';
 import { NESTREAM_HANDLER_OBSERVERS, type HandlerObserver } from '../config/handler-observer.js';
 import { NESTREAM_TELEMETRY, type NestreamTelemetry } from '../observability/nestream-telemetry.js';
+import { NESTREAM_DISCOVERY_ONLY } from '../config/discovery-only.js';
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -29,7 +30,7 @@ const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 @Injectable()
 export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new NestreamLogger('Nestream');
-  private resolved: { handler: DiscoveredHandler; binding: HandlerBinding }[] = [];
+  private resolved?: { handler: DiscoveredHandler; binding: HandlerBinding }[];
   private readonly subscriptions: Subscription[] = [];
   /** Handlers subscribed per transport name, for health reports. */
   private readonly subscribedHandlers = new Map<string, number>();
@@ -46,6 +47,7 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
     @Inject(NESTREAM_IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
     @Inject(NESTREAM_HANDLER_OBSERVERS) private readonly observers: HandlerObserver[],
     @Inject(NESTREAM_TELEMETRY) private readonly telemetry: NestreamTelemetry,
+    @Optional() @Inject(NESTREAM_DISCOVERY_ONLY) private readonly discoveryOnly?: boolean,
   ) {
     this.readiness = new Promise((resolve, reject) => {
       this.markReady = (error) => (error ? reject(error) : resolve());
@@ -57,6 +59,7 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
   onModuleInit(): void {
     if (!this.options?.serviceName) throw new ConfigurationError('NestreamModule.forRoot: serviceName is required');
     const resolver = new BindingResolver(this.options, this.registry);
+    const resolved: { handler: DiscoveredHandler; binding: HandlerBinding }[] = [];
     const seen = new Set<string>();
     for (const handler of this.explorer.explore()) {
       for (const binding of resolver.resolve(handler)) {
@@ -65,16 +68,25 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
           throw new ConfigurationError(`${binding.id}: subscribed twice to '${binding.topic}' on '${binding.transport}' in group '${binding.group}'`);
         }
         seen.add(key);
-        this.resolved.push({ handler, binding });
+        resolved.push({ handler, binding });
       }
     }
+    this.resolved = resolved;
+  }
+
+  /** Every binding resolved at module init: what the app consumes, for the AsyncAPI document. */
+  get bindings(): readonly HandlerBinding[] {
+    if (!this.resolved) throw new ConfigurationError('nestream: handler bindings are resolved at module init; read them after app.init()');
+    return this.resolved.map(({ binding }) => binding);
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Describing the app, not running it: nothing connects, and readiness never comes.
+    if (this.discoveryOnly) return;
     try {
       const chains = new ConsumeChainFactory(this.options, this.pipeline, this.bus, this.idempotencyStore, this.observers, this.telemetry);
       // In parallel: a broker that rebalances per subscription (Kafka) then joins once per group.
-      const results = await Promise.allSettled(this.resolved.map(({ handler, binding }) => this.bind(chains, handler, binding)));
+      const results = await Promise.allSettled((this.resolved ?? []).map(({ handler, binding }) => this.bind(chains, handler, binding)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       this.markReady();

@@ -4,9 +4,11 @@ import type { MessageBus, PublishOptions } from './message-bus.js';
 
 /** Typed publisher of one event contract (or topic), from `@InjectPublisher`. */
 export class EventPublisher<T> {
-  /** Resolved once here, not per publish. */
-  private readonly contract?: ContractMetadata;
-  private readonly topic: string;
+  /** Resolved once here, not per publish. Public (read-only) for the AsyncAPI document. */
+  readonly contract?: ContractMetadata;
+  readonly topic: string;
+  /** The transport named in `forFeature`; undefined: the module's default. */
+  readonly transport?: string;
   private readonly hasDefaults: boolean;
 
   constructor(
@@ -16,6 +18,7 @@ export class EventPublisher<T> {
   ) {
     this.contract = typeof target === 'string' ? undefined : contractOf(target as ContractClass, 'NestreamModule.forFeature');
     this.topic = this.contract?.name ?? (target as string);
+    this.transport = defaults.transport;
     this.hasDefaults = Object.keys(defaults).length > 0;
   }
 
