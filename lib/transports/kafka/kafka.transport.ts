@@ -112,6 +112,11 @@ export class KafkaTransport implements Transport {
     this.assertOpen(`subscribe to ${request.topic}`); // closed meanwhile: start no member it would not stop
     const group = this.group(connection, request.group);
     await group.add(subscription);
+    if (this.closing) {
+      // Closed while the member joined: shutdown() did not see this subscription, so stop it here.
+      await group.remove(subscription);
+      this.assertOpen(`subscribe to ${request.topic}`);
+    }
     let closing: Promise<void> | undefined;
     const handle: Subscription = {
       close: () =>
