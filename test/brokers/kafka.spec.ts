@@ -234,6 +234,28 @@ describe('KafkaTransport group membership', () => {
   }, 60_000);
 });
 
+describe('KafkaTransport partition assignment', () => {
+  it('shares a group with a member that knows only kafkajs round-robin (a rolling upgrade): both get partitions, nothing is lost', async () => {
+    const { PartitionAssigners } = await import('kafkajs');
+    const topic = unique('assign');
+    const group = unique('g');
+    const handledBy = { old: new Set<string>(), current: new Set<string>() };
+    const member = (name: 'old' | 'current') =>
+      request(topic, group, async (d) => {
+        handledBy[name].add(d.message.body.toString());
+        await d.ack();
+      }, { concurrency: 3 });
+    await transport({ consumer: { partitionAssigners: [PartitionAssigners.roundRobin] } }).subscribe(member('old'));
+    const current = transport();
+    await current.subscribe(member('current'));
+    await current.publishBatch(Array.from({ length: 30 }, (_, i) => ({ topic, body: text(`m${i}`), headers: {}, options: { partition: i % 3 } })));
+    const handled = (): number => new Set([...handledBy.old, ...handledBy.current]).size;
+    await waitFor(() => handled() === 30, 30_000, 'all 30 messages');
+    expect(handledBy.old.size).toBeGreaterThan(0);
+    expect(handledBy.current.size).toBeGreaterThan(0);
+  }, 60_000);
+});
+
 describe('KafkaTransport across a broker restart', () => {
   it('reconnects and resumes, losing no message whose publish resolved', async () => {
     const broker = new PrivateKafkaBroker();
