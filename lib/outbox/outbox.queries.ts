@@ -3,7 +3,10 @@ import type { OutboxTables } from './outbox.schema.js';
 /** Class id of the outbox's advisory locks ('nest'), so they cannot collide with an app's one-argument locks. */
 export const KEY_LOCK_CLASS = 0x6e657374 & 0x7fffffff;
 
-/** The columns the relay reads of an event; `seq` as text (a bigint does not fit every driver's number). */
+/**
+ * The columns the relay reads of an event; `seq` as text (a bigint does not fit every driver's
+ * number). Its alias shadows the column in an unqualified ORDER BY, so order by `o.seq`.
+ */
 const EVENT_COLUMNS = 'seq::text AS seq, id, transport, topic, key, headers, payload, options, attempts, available_at <= now() AS due';
 
 /**
@@ -35,8 +38,8 @@ export function outboxQueries(t: OutboxTables) {
 
     /** The pending events after each claimed head of its key (the key is ours while we hold its head). */
     followers: `SELECT f.* FROM unnest($1::text[], $2::bigint[]) AS k(key, after)
-      CROSS JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${t.outbox}
-        WHERE status = 'pending' AND key = k.key AND seq > k.after ORDER BY seq LIMIT $3) f`,
+      CROSS JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${t.outbox} o
+        WHERE o.status = 'pending' AND o.key = k.key AND o.seq > k.after ORDER BY o.seq LIMIT $3) f`,
 
     markSent: `UPDATE ${t.outbox} SET status = 'sent', sent_at = now(), last_error = NULL WHERE seq = ANY($1::bigint[])`,
     /** $1 seq, $2 error, $3 delay ms, $4 max attempts: pending again after the delay, or dead. */
