@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CorrelationScope, Headers, MemoryTransport, MessageValidationError } from '../../lib/index.js';
+import { randomBytes } from 'node:crypto';
+import { CorrelationScope, Headers, MemoryTransport, MessageValidationError, type Transport } from '../../lib/index.js';
 import { pgTransaction } from '../../lib/outbox/index.js';
-import { eventually } from '../support/poll.js';
+import kafka from '../conformance/targets/kafka.js';
+import { eventually, sleep } from '../support/poll.js';
+import { redisStreams } from './support/transports.js';
 import { bootOutboxApp, type OutboxApp } from './support/outbox-app.js';
 import { Probe } from './support/probe.js';
 import { inTransaction, testSchema, type TestSchema } from './support/schema.js';
@@ -64,5 +67,43 @@ describe('outbox write side (node-postgres PoolClient)', () => {
       inTransaction(schema.pool, (client) => outbox.orders.publish(client, { orderId: 42 } as never)),
     ).rejects.toBeInstanceOf(MessageValidationError);
     expect((await schema.counts()).pending).toBe(0);
+  });
+});
+
+/** The same guarantee end to end on real brokers: rollback → nothing published, commit → published. */
+describe.each([
+  ['Kafka', () => kafka.create(), { fromBeginning: true }],
+  ['Redis Streams', () => redisStreams(), {}],
+] as const)('outbox on %s', (_name, create, subscribeOptions) => {
+  let schema: TestSchema;
+  let outbox: OutboxApp;
+  let probe: Probe;
+  const transports: Transport[] = [];
+  const topic = `outbox.write.${randomBytes(4).toString('hex')}`;
+  const track = (t: Transport) => (transports.push(t), t);
+
+  beforeAll(async () => {
+    schema = await testSchema('broker');
+    probe = await Probe.on(track(create()), topic, `probe-${topic}`, subscribeOptions);
+    outbox = await bootOutboxApp({ schema: schema.name, url: schema.url, transports: { broker: track(create()) } });
+  });
+  afterAll(async () => {
+    await outbox.close();
+    await Promise.allSettled(transports.map((t) => t.close()));
+    await schema.drop();
+  });
+
+  it('rollback publishes nothing; commit publishes once', async () => {
+    const write = outbox.writeTo(topic);
+    await expect(
+      inTransaction(schema.pool, async (client) => {
+        await write(client, { orderId: 'rolled', n: 0 }, { key: 'o' });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    await inTransaction(schema.pool, (client) => write(client, { orderId: 'committed', n: 1 }, { key: 'o' }));
+    await eventually('the committed event consumed', () => probe.received.some((r) => r.payload.orderId === 'committed'), 30_000);
+    await sleep(300);
+    expect(probe.received.map((r) => r.payload.orderId)).toEqual(['committed']);
   });
 });

@@ -21,7 +21,7 @@ export function sqlOf(tx: OutboxTransaction): SqlExecutor {
   if (typeof tx !== 'object' || tx === null) throw new ConfigurationError('nestream outbox: publish(tx, ...) needs a transaction handle');
   if (fn(tx, 'executeQuery') && fn(tx, 'selectFrom')) return kyselyTransaction(tx as KyselyLike);
   if (fn(tx, 'execute') && fn(tx, 'select') && !fn(tx, 'query')) return drizzleTransaction(tx as DrizzleLike);
-  if ('isTransactionActive' in tx || ('queryRunner' in tx && fn(tx, 'getRepository'))) {
+  if ('isTransactionActive' in tx || fn(tx, 'getRepository')) {
     return typeormTransaction(tx as TypeOrmEntityManagerLike | TypeOrmQueryRunnerLike);
   }
   if (fn(tx, 'query')) return pgTransaction(tx as PgQueryable);
