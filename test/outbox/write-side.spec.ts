@@ -71,10 +71,11 @@ describe('outbox write side (node-postgres PoolClient)', () => {
 });
 
 /** The same guarantee end to end on real brokers: rollback → nothing published, commit → published. */
-describe.each([
+const brokers: [string, () => Transport, Record<string, unknown>][] = [
   ['Kafka', () => kafka.create(), { fromBeginning: true }],
   ['Redis Streams', () => redisStreams(), {}],
-] as const)('outbox on %s', (_name, create, subscribeOptions) => {
+];
+describe.each(brokers)('outbox on %s', (_name, create, subscribeOptions) => {
   let schema: TestSchema;
   let outbox: OutboxApp;
   let probe: Probe;
