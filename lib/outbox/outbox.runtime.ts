@@ -43,7 +43,7 @@ export class OutboxRuntime implements OnModuleInit, OnApplicationBootstrap, OnMo
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.options.createSchema) await this.database.sql.query(outboxSchemaSql(this.tables.schema));
+    if (this.options.createSchema) await this.database.exec(outboxSchemaSql(this.tables.schema));
     if (this.telemetry.metrics) this.metrics = await OutboxMetrics.create(this.telemetry.metrics);
   }
 

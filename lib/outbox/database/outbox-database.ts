@@ -18,6 +18,8 @@ export interface Listening {
 export interface OutboxDatabase {
   /** Autocommit statements. */
   readonly sql: SqlExecutor;
+  /** A script of several statements without parameters (the schema). */
+  exec(script: string): Promise<void>;
   /** BEGIN, `work`, COMMIT; ROLLBACK when `work` throws. */
   transaction<T>(work: (tx: DatabaseTransaction) => Promise<T>): Promise<T>;
   /**

@@ -30,6 +30,11 @@ class PgDatabase implements OutboxDatabase {
 
   readonly sql = pgTransaction({ query: async (text, values) => (await this.connectedPool()).query(text, values) });
 
+  async exec(script: string): Promise<void> {
+    // No parameters: node-postgres sends it as a simple query, which may hold several statements.
+    await (await this.connectedPool()).query(script);
+  }
+
   async transaction<T>(work: (tx: DatabaseTransaction) => Promise<T>): Promise<T> {
     const client = await (await this.connectedPool()).connect();
     let broken: Error | undefined;

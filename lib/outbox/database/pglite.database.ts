@@ -3,6 +3,7 @@ import type { DatabaseTransaction, Listening, OutboxDatabase } from './outbox-da
 
 /** The parts of a PGlite instance the outbox uses (structural, so nestream needs no PGlite types). */
 export interface PGliteLike extends PgQueryable {
+  exec(script: string): Promise<unknown>;
   transaction<T>(work: (tx: PgQueryable) => Promise<T>): Promise<T>;
   listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
 }
@@ -16,6 +17,9 @@ export interface PGliteLike extends PgQueryable {
 export function pgliteDatabase(db: PGliteLike): OutboxDatabase {
   return {
     sql: pgTransaction(db),
+    exec: async (script: string) => {
+      await db.exec(script);
+    },
     transaction: <T>(work: (tx: DatabaseTransaction) => Promise<T>) => db.transaction((tx) => work({ sql: pgTransaction(tx), native: tx })),
     listen: async (channel: string, onNotify: () => void): Promise<Listening> => {
       const unlisten = await db.listen(channel, () => onNotify());
