@@ -87,7 +87,7 @@ export class PrivateKafkaBroker {
       '    Root: { level: WARN, AppenderRef: [ { ref: FILE } ] }',
       '',
     ].join('\n'));
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     const result = spawnSync('java', ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', this.logConfig(),
       '-cp', `${LIBS}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { encoding: 'utf8', timeout: 60_000 });
     if (result.status !== 0) throw new Error(`private Kafka storage format failed: ${result.stderr || result.stdout}`);
@@ -98,5 +98,13 @@ export class PrivateKafkaBroker {
     return readdirSync(LIBS).some((jar) => jar.startsWith('log4j-core-'))
       ? `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.yaml')}`
       : `-Dlog4j.configuration=file:${join(this.dir, 'log4j.properties')}`;
+  }
+}
+
+/** A random cluster id as Kafka makes them: never starting with '-', which StorageTool would take for an option. */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
