@@ -1,6 +1,6 @@
 import { WakeableSleep } from '../kit/timers.js';
 import { consumePartition, type PartitionHost } from './consumers/partition.js';
-import type { GroupMember, GroupMemberEvents, KafkaConnection } from './kafka.connection.js';
+import type { GroupMember, GroupMemberEvents, GroupMemberInit, KafkaConnection } from './kafka.connection.js';
 import { OffsetCommitter } from './kafka.offsets.js';
 import type { KafkaSubscription } from './kafka.subscription.js';
 
@@ -127,7 +127,7 @@ export class KafkaGroup implements PartitionHost {
     const { connection, groupId, commitIntervalMs } = this.settings;
     const member: GroupMember = connection.groupMember({
       groupId,
-      subscriptions: [true, false].map((fromBeginning) => ({ fromBeginning, topics: unique(open.filter((s) => s.fromBeginning === fromBeginning).map((s) => s.topic)) })).filter((s) => s.topics.length > 0),
+      subscriptions: topicsByStart(open),
       partitionsConsumedConcurrently: this.partitionsConsumedConcurrently(open),
       onBatch: (batch) => this.track(consumePartition(batch, this, this.epoch)),
       events: this.eventsOf(() => member === this.member),
@@ -145,6 +145,7 @@ export class KafkaGroup implements PartitionHost {
       this.status = 'down';
       this.appliedVersion = -1; // the next change (or restart) tries again
       this.member = undefined;
+      this.committer = undefined;
       throw error;
     }
   }
@@ -229,6 +230,13 @@ export class KafkaGroup implements PartitionHost {
     const total = open.reduce((sum, s) => sum + s.slots.size, 0);
     return Math.min(Math.max(1, total), this.settings.maxPartitionsConsumedConcurrently);
   }
+}
+
+/** kafkajs subscribes `fromBeginning` per call: one call for the topics that start at the oldest message, one for the rest. */
+function topicsByStart(open: readonly KafkaSubscription[]): GroupMemberInit['subscriptions'] {
+  return [true, false]
+    .map((fromBeginning) => ({ fromBeginning, topics: unique(open.filter((s) => s.fromBeginning === fromBeginning).map((s) => s.topic)) }))
+    .filter((s) => s.topics.length > 0);
 }
 
 function unique<T>(items: T[]): T[] {
