@@ -1,24 +1,85 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import type { ContractMetadata } from '../core/contract.js';
 import { MessageValidationError, type ValidationIssue } from '../core/errors.js';
+import { checkInstance, NEEDS_CLASS_VALIDATOR } from './check-instance.js';
+import { planOf, type ClassPlan } from './compile-contract.js';
+import { NOT_PLAIN } from './plain-instance.js';
 import { validatesSynchronously } from './sync-validation.js';
 
 const OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
 
-type Constructor = new (...args: never[]) => object;
+/** As plainToInstance takes it; contract classes are built with no arguments. */
+type Constructor = new () => object;
+
+/**
+ * Validates one payload against its contract: returns the event (the class instance), or throws MessageValidationError. It returns a promise only when a rule is
+ * asynchronous, so a synchronous contract costs no promise per message.
+ */
+export type PayloadValidator = (payload: unknown) => unknown;
+
+const validators = new WeakMap<ContractMetadata, PayloadValidator>();
+
+/** The validator of a contract, built on first use (at bootstrap for handlers) and kept. */
+export function validatorOf(contract: ContractMetadata): PayloadValidator {
+  let validator = validators.get(contract);
+  if (!validator) {
+    validator = classValidator(contract.target as Constructor, contract.name);
+    validators.set(contract, validator);
+  }
+  return validator;
+}
 
 /**
  * Turns a plain payload into an instance of its contract class and validates it: unknown
  * properties are errors (whitelist + forbidNonWhitelisted), as the seed's `extra="forbid"`.
  */
-export async function validateContract<T extends object>(contract: Constructor, contractName: string, payload: unknown): Promise<T> {
+export async function validateContract<T extends object>(contract: new (...args: never[]) => object, contractName: string, payload: unknown): Promise<T> {
+  return (await classValidator(contract as Constructor, contractName)(payload)) as T;
+}
+
+/**
+ * A contract class compiled (see compile-contract.ts) validates with the same verdicts and
+ * issues as class-validator with the options above; one that is not keeps class-validator.
+ */
+function classValidator(contract: Constructor, contractName: string): PayloadValidator {
+  const plan = planOf(contract);
+  return (payload) => {
+    assertObject(contractName, payload);
+    if (!plan) return classValidatorCheck(contract, contractName, plainToInstance(contract, payload));
+    return compiledCheck(contract, contractName, plan, payload as object);
+  };
+}
+
+function compiledCheck(contract: Constructor, contractName: string, plan: ClassPlan, payload: object): unknown {
+  const built = plan.build ? plan.build(payload) : NOT_PLAIN;
+  const instance = built === NOT_PLAIN ? plainToInstance(contract, payload) : built;
+  let issues: ValidationIssue[] | undefined;
+  try {
+    issues = checkInstance(instance, plan);
+  } catch (error) {
+    // A nested object of a class that is not compiled: class-validator validates this one whole.
+    if (error === NEEDS_CLASS_VALIDATOR) return classValidatorCheck(contract, contractName, instance);
+    throw error;
+  }
+  if (issues) throw new MessageValidationError(contractName, issues);
+  return instance;
+}
+
+function classValidatorCheck(contract: Constructor, contractName: string, instance: object): unknown {
+  if (validatesSynchronously(contract)) return settle(contractName, instance, validateSync(instance, OPTIONS));
+  return validate(instance, OPTIONS).then((errors) => settle(contractName, instance, errors));
+}
+
+function settle(contractName: string, instance: object, errors: ValidationError[]): object {
+  if (errors.length > 0) throw new MessageValidationError(contractName, errors.map(toIssue));
+  return instance;
+}
+
+function assertObject(contractName: string, payload: unknown): void {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || Buffer.isBuffer(payload)) {
     throw new MessageValidationError(contractName, [{ property: '(payload)', constraints: { isObject: `${contractName} expects a JSON object` } }]);
   }
-  const instance = plainToInstance(contract as unknown as new () => T, payload);
-  const errors = validatesSynchronously(contract) ? validateSync(instance, OPTIONS) : await validate(instance, OPTIONS);
-  if (errors.length > 0) throw new MessageValidationError(contractName, errors.map(toIssue));
-  return instance;
 }
 
 function toIssue(error: ValidationError): ValidationIssue {

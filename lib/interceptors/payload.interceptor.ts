@@ -1,5 +1,5 @@
 import { decodePayload, type DecodeLimits } from '../core/codec.js';
-import { validateContract } from '../contracts/contract-validator.js';
+import { validatorOf, type PayloadValidator } from '../contracts/contract-validator.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { deliveryState, type MessageContext } from '../core/message-context.js';
 import type { ContractMetadata } from '../core/contract.js';
@@ -7,20 +7,34 @@ import type { ContractMetadata } from '../core/contract.js';
 /**
  * Decodes the body by content type (rejecting unsafe input) and, for contract-typed
  * handlers, transforms and validates it. Failures are non-retryable: straight to the dead letter.
+ * Not an async function: with a synchronous contract nothing is awaited, so no promise of its
+ * own is made per message; failures still come back as a rejected promise.
  */
 export class PayloadInterceptor implements MessageInterceptor {
   private readonly limits: DecodeLimits;
+  /** Compiled here, at bootstrap, not on the first message. */
+  private readonly validate?: PayloadValidator;
 
-  constructor(
-    maxBodyBytes: number,
-    private readonly contract?: ContractMetadata,
-  ) {
+  constructor(maxBodyBytes: number, contract?: ContractMetadata) {
     this.limits = { maxBodyBytes };
+    this.validate = contract ? validatorOf(contract) : undefined;
   }
 
-  async intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
-    const data = decodePayload(ctx.message.body, ctx.headers, this.limits);
-    deliveryState(ctx).payload = this.contract ? await validateContract(this.contract.target, this.contract.name, data) : data;
+  intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
+    let payload: unknown;
+    try {
+      const data = decodePayload(ctx.message.body, ctx.headers, this.limits);
+      payload = this.validate ? this.validate(data) : data;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (payload instanceof Promise) {
+      return payload.then((event) => {
+        deliveryState(ctx).payload = event;
+        return next(ctx);
+      });
+    }
+    deliveryState(ctx).payload = payload;
     return next(ctx);
   }
 }

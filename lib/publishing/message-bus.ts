@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { encodePayload } from '../core/codec.js';
-import { validateContract } from '../contracts/contract-validator.js';
+import { validatorOf } from '../contracts/contract-validator.js';
 import { Headers, type MessageHeaders } from '../core/headers.js';
 import type { ContractClass, ContractMetadata } from '../core/contract.js';
 import { contractOf } from '../decorators/metadata-accessor.js';
@@ -53,9 +53,16 @@ export class MessageBus {
   }
 
   /** Validates against an already-resolved contract, then sends: no metadata lookup per message. */
-  async publishContract(contract: ContractMetadata, payload: unknown, options: PublishOptions = {}): Promise<void> {
-    await validateContract(contract.target, contract.name, payload);
-    await this.send(contract.name, payload, options, contract);
+  publishContract(contract: ContractMetadata, payload: unknown, options: PublishOptions = {}): Promise<void> {
+    let checked: unknown;
+    try {
+      checked = validatorOf(contract)(payload);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Only a contract with an asynchronous rule gives a promise to wait for; others go straight on.
+    if (checked instanceof Promise) return checked.then(() => this.send(contract.name, payload, options, contract));
+    return this.send(contract.name, payload, options, contract);
   }
 
   /** Publishes without contract validation; used where the payload was validated already. */

@@ -1,0 +1,71 @@
+// Micro-benchmark of contract validation: the bench's 10-field event (bench/workload.ts) checked
+// N times by class-validator as nestream ran it before (plainToInstance + validateSync, and the
+// awaited form of the old async validateContract) and by the compiled validator nestream runs
+// now (validatorOf). Prints µs per validation and the share of the time spent in GC.
+//
+//   node --import ./test/support/ts-register.mjs bench/contracts.ts [N]
+import 'reflect-metadata';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidatorOptions } from 'class-validator';
+import { planOf } from '../lib/contracts/compile-contract.js';
+import { validatorOf } from '../lib/contracts/contract-validator.js';
+import { contractOf } from '../lib/decorators/metadata-accessor.js';
+import { defineOrderContract } from './order-contract.js';
+import { makeOrder } from './workload.js';
+
+const N = Number(process.argv[2] ?? 200_000);
+const ROUNDS = 5;
+const OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
+const Order = defineOrderContract('bench.contracts');
+const contract = contractOf(Order, 'bench');
+if (!planOf(Order)) throw new Error('the bench contract is expected to compile');
+// Distinct payloads, as from JSON.parse of each message: nothing is cached across calls.
+const payloads = Array.from({ length: 1024 }, (_, seq) => JSON.parse(JSON.stringify(makeOrder(seq, seq))) as object);
+
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+
+type Case = { name: string; run: (payload: object) => unknown | Promise<unknown> };
+const compiled = validatorOf(contract);
+const cases: Case[] = [
+  {
+    name: 'class-validator (plainToInstance + validateSync)',
+    run: (payload) => {
+      if (validateSync(plainToInstance(Order, payload), OPTIONS).length > 0) throw new Error('invalid');
+    },
+  },
+  {
+    name: 'class-validator, awaited (the old validateContract)',
+    run: async (payload) => {
+      if (validateSync(plainToInstance(Order, payload), OPTIONS).length > 0) throw new Error('invalid');
+    },
+  },
+  { name: 'compiled (validatorOf)', run: (payload) => compiled(payload) },
+];
+
+async function measure({ run }: Case): Promise<{ us: number; gc: number }> {
+  const gcBefore = gcMs;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) {
+    const result = run(payloads[i & 1023]!);
+    if (result instanceof Promise) await result;
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  // GC entries arrive asynchronously: let them in before reading.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return { us: (ms * 1000) / N, gc: (gcMs - gcBefore) / ms };
+}
+
+const results = new Map<string, { us: number[]; gc: number[] }>(cases.map((c) => [c.name, { us: [], gc: [] }]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of cases) {
+    const { us, gc } = await measure(c);
+    if (round > 0) results.get(c.name)!.us.push(us), results.get(c.name)!.gc.push(gc); // round 0 warms up
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`node ${process.version}, N = ${N} per round, median of ${ROUNDS - 1} rounds`);
+for (const [name, { us, gc }] of results) console.log(`${name.padEnd(52)} ${median(us).toFixed(2).padStart(7)} µs/validation   GC ${(median(gc) * 100).toFixed(1)} %`);
