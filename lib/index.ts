@@ -20,12 +20,15 @@ export { Subscriber, type SubscriberOptions } from './decorators/subscriber.deco
 export { Publisher, type PublisherOptions } from './decorators/publisher.decorator.js';
 export { EventContract, type EventContractOptions } from './decorators/event-contract.decorator.js';
 export type { ContractClass, ContractMetadata } from './core/contract.js';
+export { defineContract, type SchemaContract, type EventOf, type EventInputOf } from './contracts/define-contract.js';
+export type { StandardSchemaV1 } from './core/standard-schema.js';
 export { InjectPublisher } from './decorators/inject-publisher.decorator.js';
 export { UseMessageInterceptors } from './decorators/use-message-interceptors.decorator.js';
 
 // Publishing
 export { MessageBus, type PublishOptions } from './publishing/message-bus.js';
 export { EventPublisher } from './publishing/event-publisher.js';
+export type { PublisherOf } from './publishing/publisher-of.js';
 export { getPublisherToken } from './decorators/publisher-token.js';
 
 // Message model and context

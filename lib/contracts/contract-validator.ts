@@ -5,6 +5,7 @@ import { MessageValidationError, type ValidationIssue } from '../core/errors.js'
 import { checkInstance, NEEDS_CLASS_VALIDATOR } from './check-instance.js';
 import { planOf, type ClassPlan } from './compile-contract.js';
 import { NOT_PLAIN } from './plain-instance.js';
+import { schemaValidator } from './schema-validator.js';
 import { validatesSynchronously } from './sync-validation.js';
 
 const OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
@@ -13,7 +14,8 @@ const OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true,
 type Constructor = new () => object;
 
 /**
- * Validates one payload against its contract: returns the event (the class instance), or throws MessageValidationError. It returns a promise only when a rule is
+ * Validates one payload against its contract: returns the event (the class instance, or the
+ * schema's output), or throws MessageValidationError. It returns a promise only when a rule is
  * asynchronous, so a synchronous contract costs no promise per message.
  */
 export type PayloadValidator = (payload: unknown) => unknown;
@@ -24,7 +26,7 @@ const validators = new WeakMap<ContractMetadata, PayloadValidator>();
 export function validatorOf(contract: ContractMetadata): PayloadValidator {
   let validator = validators.get(contract);
   if (!validator) {
-    validator = classValidator(contract.target as Constructor, contract.name);
+    validator = contract.schema ? schemaValidator(contract.name, contract.schema) : classValidator(contract.target as Constructor, contract.name);
     validators.set(contract, validator);
   }
   return validator;

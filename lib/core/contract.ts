@@ -1,3 +1,5 @@
+import type { StandardSchemaV1 } from './standard-schema.js';
+
 /** A class used as an event contract (its instances are the events). */
 export type ContractClass<T = object> = new (...args: never[]) => T;
 
@@ -9,4 +11,6 @@ export interface ContractMetadata {
   /** What the event means; shown in the AsyncAPI document. */
   readonly description?: string;
   readonly target: ContractClass;
+  /** Set by `defineContract`: this schema validates the event instead of the class's decorators. */
+  readonly schema?: StandardSchemaV1;
 }
