@@ -5,6 +5,8 @@ export interface DatabaseTransaction {
   readonly sql: SqlExecutor;
   /** node-postgres `PoolClient`, PGlite `Transaction`: what an inbox handler writes through. */
   readonly native: unknown;
+  /** True once the connection under the transaction broke: it can only roll back now. */
+  lost?(): boolean;
 }
 
 export interface Listening {

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { Pool, PoolConfig } from 'pg';
 import { loadOptionalPeer } from '../../observability/optional-peer.js';
 import { pgTransaction } from '../adapters/pg.adapter.js';
 import { ident } from '../sql-executor.js';
@@ -42,7 +42,7 @@ class PgDatabase implements OutboxDatabase {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const result = await work({ sql: pgTransaction(client), native: client });
+      const result = await work({ sql: pgTransaction(client), native: client, lost: () => broken !== undefined });
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -112,4 +112,3 @@ function loadPg(): Promise<PgModule> {
   return (pgModule ??= loadOptionalPeer<PgModule>('pg', 'the PostgreSQL outbox'));
 }
 
-export type { PoolClient };

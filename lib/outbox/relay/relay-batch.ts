@@ -24,7 +24,7 @@ export type PublishRow = (row: OutboxRow) => Promise<void>;
  * failed event is retried after its backoff, and nothing after it is published before it.
  */
 export async function runRelayBatch(database: OutboxDatabase, queries: OutboxQueries, options: ResolvedRelayOptions, publish: PublishRow): Promise<BatchResult> {
-  return database.transaction(async ({ sql }) => {
+  return database.transaction(async ({ sql, lost }) => {
     const heads = await sql.query<OutboxRow>(queries.claimHeads, [options.batchSize]);
     if (heads.length === 0) return { heads: 0, sent: [], failed: [], dead: [], full: false };
     const lanes = await lanesOf(heads, (keyed) =>
@@ -39,6 +39,8 @@ export async function runRelayBatch(database: OutboxDatabase, queries: OutboxQue
         for (const row of lane) {
           // A later event still in its backoff (a re-driven head's followers) waits with its key.
           if (!row.due) return;
+          // The batch can no longer commit: publishing more would only make more re-sends.
+          if (lost?.()) return;
           try {
             await publish(row);
             sent.push(row);
