@@ -6,5 +6,5 @@ import { brokersUp, jest, run } from './jest.mjs';
 
 const typecheck = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (typecheck !== 0) process.exit(typecheck);
-brokersUp(['redis', 'nats', 'rabbitmq', 'kafka']);
+brokersUp(['redis', 'nats', 'rabbitmq', 'kafka', 'postgres']);
 process.exit(jest(['--runInBand', ...process.argv.slice(2)]));
