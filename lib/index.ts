@@ -70,3 +70,10 @@ export { redactUrl, redactSecrets, redactOptions } from './core/redact.js';
 
 // HTTP
 export { CorrelationIdMiddleware, HTTP_CORRELATION_HEADER } from './observability/correlation-id.middleware.js';
+
+// AsyncAPI document (the page's bundle, @asyncapi/react-component, is an optional peer read from node_modules)
+export { NestreamAsyncApi } from './asyncapi/nestream-asyncapi.js';
+export type { AsyncApiOptions, AsyncApiServerOptions } from './asyncapi/asyncapi-options.js';
+export type { AsyncApiDocument } from './asyncapi/asyncapi-document.js';
+export { NestreamDiscoveryOnlyModule } from './asyncapi/discovery-only.module.js';
+export { NESTREAM_DISCOVERY_ONLY } from './config/discovery-only.js';
