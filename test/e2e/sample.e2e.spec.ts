@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DeadLetterHeaders, Headers } from '../../lib/index.js';
 import { TestBroker } from '../../lib/testing/index.js';
 import { AppModule } from '../../sample/app.module.js';
+import { serveAsyncApi } from '../../sample/asyncapi.js';
 
 /** The sample end to end over HTTP, with the test broker standing in for both transports. */
 describe('sample app', () => {
@@ -15,6 +16,7 @@ describe('sample app', () => {
   beforeAll(async () => {
     const moduleRef = await broker.attach(Test.createTestingModule({ imports: [AppModule] })).compile();
     app = moduleRef.createNestApplication({ logger: false });
+    serveAsyncApi(app);
     await app.init();
   });
   afterAll(() => app.close());
@@ -86,6 +88,21 @@ describe('sample app', () => {
     expect(health.body.info.nestream.status).toBe('up');
     expect(Object.keys(health.body.info.nestream.transports)).toEqual(['main', 'events']);
     for (const transport of Object.values(health.body.info.nestream.transports)) expect(transport).toMatchObject({ status: 'up' });
+  });
+
+  it('GET /asyncapi.json lists user.created, onboarding.started, the dead-letter channel and both transports', async () => {
+    const { body } = await request(app.getHttpServer()).get('/asyncapi.json').expect(200).expect('content-type', /^application\/json/);
+    expect(body.asyncapi).toBe('3.0.0');
+    expect(Object.keys(body.servers)).toEqual(['main', 'events']);
+    const addresses = Object.values(body.channels as Record<string, { address: string; servers: { $ref: string }[] }>).map((c) => [c.address, c.servers[0]!.$ref]);
+    expect(addresses).toEqual(
+      expect.arrayContaining([
+        ['user.created', '#/servers/main'],
+        ['user.created.dlq', '#/servers/main'],
+        ['onboarding.started', '#/servers/events'],
+      ]),
+    );
+    expect(body.operations['OnboardingHandlers.onUserCreated']['x-nestream-dead-letter']).toEqual({ channel: 'main.user.created.dlq', topic: 'user.created.dlq', transport: 'main' });
   });
 
   it('rejects an invalid POST /users before anything is published', async () => {
