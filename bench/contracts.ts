@@ -1,15 +1,19 @@
 // Micro-benchmark of contract validation: the bench's 10-field event (bench/workload.ts) checked
 // N times by class-validator as nestream ran it before (plainToInstance + validateSync, and the
-// awaited form of the old async validateContract) and by the compiled validator nestream runs
-// now (validatorOf). Prints µs per validation and the share of the time spent in GC.
+// awaited form of the old async validateContract), by the compiled validator nestream runs now
+// (validatorOf), and, for comparison, by the same event as a zod 4 Standard Schema contract.
+// Prints µs per validation, the share of the time spent in GC and, with --expose-gc, the bytes
+// allocated per validation (heap growth over 1,000 validations between two full GCs).
 //
-//   node --import ./test/support/ts-register.mjs bench/contracts.ts [N]
+//   node --expose-gc --import ./test/support/ts-register.mjs bench/contracts.ts [N]
 import 'reflect-metadata';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidatorOptions } from 'class-validator';
+import { z } from 'zod';
 import { planOf } from '../lib/contracts/compile-contract.js';
 import { validatorOf } from '../lib/contracts/contract-validator.js';
+import { defineContract } from '../lib/contracts/define-contract.js';
 import { contractOf } from '../lib/decorators/metadata-accessor.js';
 import { defineOrderContract } from './order-contract.js';
 import { makeOrder } from './workload.js';
@@ -30,6 +34,22 @@ new PerformanceObserver((list) => {
 
 type Case = { name: string; run: (payload: object) => unknown | Promise<unknown> };
 const compiled = validatorOf(contract);
+const ZodOrder = defineContract(
+  'bench.contracts.zod',
+  z.strictObject({
+    orderId: z.uuid(),
+    seq: z.int().min(0),
+    customerId: z.string(),
+    email: z.email(),
+    currency: z.enum(['EUR', 'USD', 'GBP']),
+    amount: z.number().min(0),
+    createdAt: z.iso.datetime(),
+    sentAt: z.number(),
+    shippingAddress: z.string().max(200),
+    note: z.string().max(2000),
+  }),
+);
+const zod = validatorOf(contractOf(ZodOrder, 'bench'));
 const cases: Case[] = [
   {
     name: 'class-validator (plainToInstance + validateSync)',
@@ -44,6 +64,7 @@ const cases: Case[] = [
     },
   },
   { name: 'compiled (validatorOf)', run: (payload) => compiled(payload) },
+  { name: 'zod 4 schema contract (validatorOf)', run: (payload) => zod(payload) },
 ];
 
 async function measure({ run }: Case): Promise<{ us: number; gc: number }> {
@@ -59,6 +80,20 @@ async function measure({ run }: Case): Promise<{ us: number; gc: number }> {
   return { us: (ms * 1000) / N, gc: (gcMs - gcBefore) / ms };
 }
 
+/** Heap growth per validation over a run too short for a GC: what one validation allocates, returned instance included. */
+async function bytesPerValidation({ run }: Case): Promise<number | undefined> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  const runs = 1_000;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < runs; i++) {
+    const result = run(payloads[i & 1023]!);
+    if (result instanceof Promise) await result;
+  }
+  return (process.memoryUsage().heapUsed - before) / runs;
+}
+
 const results = new Map<string, { us: number[]; gc: number[] }>(cases.map((c) => [c.name, { us: [], gc: [] }]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const c of cases) {
@@ -68,4 +103,9 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`node ${process.version}, N = ${N} per round, median of ${ROUNDS - 1} rounds`);
-for (const [name, { us, gc }] of results) console.log(`${name.padEnd(52)} ${median(us).toFixed(2).padStart(7)} µs/validation   GC ${(median(gc) * 100).toFixed(1)} %`);
+for (const c of cases) {
+  const { us, gc } = results.get(c.name)!;
+  const bytes = await bytesPerValidation(c);
+  const allocated = bytes === undefined ? '' : `   ~${Math.round(bytes)} B allocated`;
+  console.log(`${c.name.padEnd(52)} ${median(us).toFixed(2).padStart(7)} µs/validation   GC ${(median(gc) * 100).toFixed(1)} %${allocated}`);
+}

@@ -43,8 +43,8 @@ const CHECKS: Readonly<Record<string, CheckFactory>> = {
   isBoolean: () => isBoolean,
   isEmail: ([options]) => (options === undefined ? (value) => typeof value === 'string' && (isPlainEmail(value) || isEmail(value)) : (value) => isEmail(value, options as object)),
   isUuid: ([version]) => (value) => isUUID(value, version as undefined),
-  isIso8601: ([options]) => (value) => isISO8601(value, options as object),
-  isDateString: ([options]) => (value) => isDateString(value, options as object),
+  isIso8601: ([options]) => (value) => isISO8601(value, (options ?? NO_OPTIONS) as object),
+  isDateString: ([options]) => (value) => isDateString(value, (options ?? NO_OPTIONS) as object),
   isDate: () => isDate,
   isIn: ([values]) => (Array.isArray(values) ? (value) => values.indexOf(value) !== -1 : () => false),
   isEnum: ([entity]) => {
@@ -68,6 +68,12 @@ const CHECKS: Readonly<Record<string, CheckFactory>> = {
   arrayMaxSize: ([bound]) => (value) => arrayMaxSize(value, bound as number),
   arrayNotEmpty: () => arrayNotEmpty,
 };
+
+/**
+ * validator.js's isISO8601 defaults missing options to a new `{}` on every call; one empty
+ * object, made once, reads the same (no strict, no strictSeparator).
+ */
+const NO_OPTIONS = Object.freeze({});
 
 /** The compiled check of a constraint, or undefined when nestream does not compile it. */
 export function checkFor(constraint: string, args: readonly unknown[]): ValueCheck | undefined {
