@@ -1,4 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { NESTREAM_DISCOVERY_ONLY } from '../config/discovery-only.js';
 import { NestreamLogger } from '../core/logger.js';
 import { redactSecrets } from '../core/redact.js';
 import { NESTREAM_TELEMETRY, type NestreamTelemetry } from '../observability/nestream-telemetry.js';
@@ -32,6 +33,8 @@ export class OutboxRuntime implements OnModuleInit, OnApplicationBootstrap, OnMo
     @Inject(OUTBOX_OPTIONS) readonly options: OutboxModuleOptions,
     private readonly bus: MessageBus,
     @Inject(NESTREAM_TELEMETRY) private readonly telemetry: NestreamTelemetry,
+    /** Set when the app is only described (the AsyncAPI CLI): no relay, no timers, no database work. */
+    @Optional() @Inject(NESTREAM_DISCOVERY_ONLY) private readonly discoveryOnly?: boolean,
   ) {
     this.tables = outboxTables(options.schema);
     this.queries = outboxQueries(this.tables);
@@ -43,11 +46,13 @@ export class OutboxRuntime implements OnModuleInit, OnApplicationBootstrap, OnMo
   }
 
   async onModuleInit(): Promise<void> {
+    if (this.discoveryOnly) return;
     if (this.options.createSchema) await this.database.exec(outboxSchemaSql(this.tables.schema));
     if (this.telemetry.metrics) this.metrics = await OutboxMetrics.create(this.telemetry.metrics);
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.discoveryOnly) return;
     if (this.options.relay !== false) {
       this.relay = new OutboxRelay(this.database, this.tables, this.queries, this.relayOptions, this.bus, this.metrics);
       await this.relay.start();
