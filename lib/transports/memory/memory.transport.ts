@@ -1,7 +1,7 @@
 import { NestreamLogger } from '../../core/logger.js';
 import type { OutboundMessage } from '../../core/message.js';
 import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
-import { MemoryGroup, GroupMember } from './memory-group.js';
+import { MemoryGroup, GroupMember } from './memory.group.js';
 
 export interface MemoryTransportOptions {
   /** Messages larger than this are refused at publish, as a broker would. Default 16 MiB. */
