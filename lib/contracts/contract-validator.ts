@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate, validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import type { ContractMetadata } from '../core/contract.js';
 import { MessageValidationError, type ValidationIssue } from '../core/errors.js';
+import { isStandardSchema } from '../core/standard-schema.js';
 import { checkInstance, NEEDS_CLASS_VALIDATOR } from './check-instance.js';
 import { planOf, type ClassPlan } from './compile-contract.js';
 import { NOT_PLAIN } from './plain-instance.js';
@@ -35,9 +36,13 @@ export function validatorOf(contract: ContractMetadata): PayloadValidator {
 /**
  * Turns a plain payload into an instance of its contract class and validates it: unknown
  * properties are errors (whitelist + forbidNonWhitelisted), as the seed's `extra="forbid"`.
+ * A class from `defineContract` is validated by its schema. (Where the contract's metadata is
+ * at hand, `validatorOf` does the same without a promise.)
  */
 export async function validateContract<T extends object>(contract: new (...args: never[]) => object, contractName: string, payload: unknown): Promise<T> {
-  return (await classValidator(contract as Constructor, contractName)(payload)) as T;
+  const schema = (contract as { schema?: unknown }).schema;
+  const validate = isStandardSchema(schema) ? schemaValidator(contractName, schema) : classValidator(contract as Constructor, contractName);
+  return (await validate(payload)) as T;
 }
 
 /**

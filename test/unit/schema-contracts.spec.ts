@@ -5,7 +5,7 @@ import { type } from 'arktype';
 import * as v from 'valibot';
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { validatorOf } from '../../lib/contracts/contract-validator.js';
+import { validateContract, validatorOf } from '../../lib/contracts/contract-validator.js';
 import { contractOf } from '../../lib/decorators/metadata-accessor.js';
 import {
   ConfigurationError,
@@ -77,6 +77,11 @@ describe('Standard Schema contracts', () => {
     expect(checked).toBeInstanceOf(Promise);
     await expect(checked).rejects.toMatchObject({ issues: [{ property: 'name', constraints: { zod: 'taken' } }] });
     await expect(check(Async)({ name: 'free' })).resolves.toEqual({ name: 'free' });
+  });
+
+  it('validates with the schema through validateContract too (given the contract class)', async () => {
+    await expect(validateContract(ZodSignup, 'signup.zod', valid)).resolves.toEqual(valid);
+    await expect(validateContract(ZodSignup, 'signup.zod', invalid)).rejects.toBeInstanceOf(MessageValidationError);
   });
 
   it('refuses what is not a Standard Schema', () => {
