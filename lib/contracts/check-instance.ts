@@ -31,7 +31,7 @@ function checkObject(object: Record<string, unknown>, plan: ClassPlan): Validati
     if (!rules || rules.length === 0) (issues ??= []).push({ property: key, constraints: { whitelistValidation: `property ${key} should not exist` } });
   }
   for (const property of plan.properties) {
-    const issue = checkProperty(object, object[property.name], property.name, property, true);
+    const issue = checkProperty(object, object[property.name], property.name, property);
     if (issue) (issues ??= []).push(issue);
   }
   return issues;
@@ -41,18 +41,16 @@ function checkObject(object: Record<string, unknown>, plan: ClassPlan): Validati
  * One property (or, for @ValidateNested arrays, one element: `object` is then the array, and
  * `property` its elements' view: nested rules only, as in class-validator).
  */
-function checkProperty(object: object, value: unknown, name: string, property: CompiledProperty, withDefined: boolean): ValidationIssue | undefined {
+function checkProperty(object: object, value: unknown, name: string, property: CompiledProperty): ValidationIssue | undefined {
   for (const condition of property.conditions) if (!condition(object, value)) return undefined;
   let constraints: Record<string, string> | undefined;
-  if (withDefined) {
-    for (const rule of property.defined) if (!passes(rule, value)) (constraints ??= {})[rule.constraint] = ruleMessage(rule, object, value);
-  }
+  for (const rule of property.defined) if (!passes(rule, value)) (constraints ??= {})[rule.constraint] = ruleMessage(rule, object, value);
   for (const rule of property.checks) if (!passes(rule, value)) (constraints ??= {})[rule.constraint] = ruleMessage(rule, object, value);
   let children: ValidationIssue[] | undefined;
   if (value !== undefined) {
     for (const rule of property.nested) {
       if (Array.isArray(value) || value instanceof Set || value instanceof Map) {
-        const issues = checkElements(value, property.elements);
+        const issues = checkElements(value, property.elements ?? property);
         if (issues) (children ??= []).push(...issues);
       } else if (value instanceof Object) {
         const nested = checkInstance(value);
@@ -73,7 +71,7 @@ function checkElements(value: unknown[] | Set<unknown> | Map<unknown, unknown>, 
   let issues: ValidationIssue[] | undefined;
   if (value instanceof Map) {
     value.forEach((item, key) => {
-      const issue = checkProperty(value, item, (key as { toString(): string }).toString(), property, false);
+      const issue = checkProperty(value, item, (key as { toString(): string }).toString(), property);
       if (issue) (issues ??= []).push(issue);
     });
     return issues;
@@ -82,7 +80,7 @@ function checkElements(value: unknown[] | Set<unknown> | Map<unknown, unknown>, 
   for (let index = 0; index < items.length; index++) {
     // forEach in class-validator: holes are skipped.
     if (!(index in items)) continue;
-    const issue = checkProperty(value, items[index], String(index), property, false);
+    const issue = checkProperty(value, items[index], String(index), property);
     if (issue) (issues ??= []).push(issue);
   }
   return issues;

@@ -13,20 +13,24 @@ export interface CompiledRule {
   readonly rule: ContractRule;
 }
 
+type Condition = (object: unknown, value: unknown) => boolean;
+
 /** One property's rules, split the way class-validator's executor runs them. */
 export interface CompiledProperty {
   readonly name: string;
   /** @IsOptional's own conditions: any false skips every other rule of the property. */
-  readonly conditions: readonly ((object: unknown, value: unknown) => boolean)[];
+  readonly conditions: readonly Condition[];
   readonly defined: readonly CompiledRule[];
   readonly checks: readonly CompiledRule[];
   readonly nested: readonly ContractRule[];
   /**
    * What class-validator runs on each element of an array (Set, Map) under @ValidateNested:
-   * the nested rules alone, with no condition and no check.
+   * the nested rules alone, with no condition and no check. Absent on that view itself.
    */
-  readonly elements: CompiledProperty;
+  readonly elements?: CompiledProperty;
 }
+
+type Parts = { conditions: Condition[]; defined: CompiledRule[]; checks: CompiledRule[]; nested: ContractRule[] };
 
 /** How objects of one class are validated, compiled from its rule model. */
 export interface ClassPlan {
@@ -68,12 +72,7 @@ function compile(target: Function): ClassPlan | null {
       return null;
     }
     grouped[property.name] = [...property.rules];
-    const compiled: { conditions: CompiledProperty['conditions'][number][]; defined: CompiledRule[]; checks: CompiledRule[]; nested: ContractRule[] } = {
-      conditions: [],
-      defined: [],
-      checks: [],
-      nested: [],
-    };
+    const compiled: Parts = { conditions: [], defined: [], checks: [], nested: [] };
     for (const rule of property.rules) {
       const problem = unsupported(rule) ?? place(target, property.name, rule, compiled);
       if (problem) {
@@ -81,7 +80,7 @@ function compile(target: Function): ClassPlan | null {
         return null;
       }
     }
-    const elements: CompiledProperty = { name: property.name, conditions: [], defined: [], checks: [], nested: compiled.nested, get elements() { return elements; } };
+    const elements: CompiledProperty = { name: property.name, conditions: [], defined: [], checks: [], nested: compiled.nested };
     properties.push({ name: property.name, ...compiled, elements });
   }
   const build = rules.transformed ? undefined : plainInstanceBuilder(target as new () => object);
@@ -104,7 +103,8 @@ function unsupported(rule: ContractRule): string | undefined {
   return undefined;
 }
 
-function place(target: Function, property: string, rule: ContractRule, into: { conditions: unknown[]; defined: CompiledRule[]; checks: CompiledRule[]; nested: ContractRule[] }): string | undefined {
+/** Files a rule under its part of the property; returns what keeps it from compiling, if anything. */
+function place(target: Function, property: string, rule: ContractRule, into: Parts): string | undefined {
   if (rule.kind === 'nested') {
     into.nested.push(rule);
     return undefined;
@@ -112,7 +112,7 @@ function place(target: Function, property: string, rule: ContractRule, into: { c
   if (rule.kind === 'optional') {
     const condition = rule.metadata.constraints?.[0];
     if (typeof condition !== 'function') return '@IsOptional has no condition';
-    into.conditions.push(condition);
+    into.conditions.push(condition as Condition);
     return undefined;
   }
   const constraint = rule.constraint;
