@@ -53,7 +53,8 @@ const logger = new NestreamLogger('Nestream');
  * which class and which rule, once).
  */
 export function planOf(target: unknown): ClassPlan | undefined {
-  if (typeof target !== 'function') return undefined;
+  // Not a class (an own `constructor` key, a bound or arrow function): class-validator's business.
+  if (typeof target !== 'function' || typeof target.prototype !== 'object' || target.prototype === null) return undefined;
   let plan = plans.get(target);
   if (plan === undefined) {
     plan = compile(target as Function);
