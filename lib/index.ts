@@ -22,6 +22,9 @@ export { EventContract, type EventContractOptions } from './decorators/event-con
 export type { ContractClass, ContractMetadata } from './core/contract.js';
 export { defineContract, type SchemaContract, type EventOf, type EventInputOf } from './contracts/define-contract.js';
 export type { StandardSchemaV1 } from './core/standard-schema.js';
+export { upcast, downcast } from './contracts/version-casts.js';
+export type { VersionCast } from './core/contract-version.js';
+export { assertCompatible, IncompatibleContractError, type CompatibilityOptions } from './contracts/assert-compatible.js';
 export { InjectPublisher } from './decorators/inject-publisher.decorator.js';
 export { UseMessageInterceptors } from './decorators/use-message-interceptors.decorator.js';
 

@@ -28,6 +28,8 @@ export class ChannelMap {
     this.kinds = new Map(app.transports.map((t) => [t.name, t.kind]));
     for (const binding of app.subscriptions) {
       this.add(binding.transport, binding.topic, binding.contract);
+      // A versioned subscriber takes every version its upcasters lead from: one message per version.
+      for (const version of binding.versions?.contracts ?? []) this.add(binding.transport, binding.topic, version);
       if (binding.deadLetter) this.get(binding.deadLetter.transport, binding.deadLetter.topic).deadLetterOf.push(binding);
     }
     for (const publication of app.publications) this.add(publication.transport, publication.topic, publication.contract);

@@ -2,6 +2,7 @@ import type { ErrorClass } from '../core/errors.js';
 import type { MessageInterceptor } from '../core/interceptor.js';
 import type { AckPolicy, BackoffOptions } from './nestream-options.js';
 import type { ContractMetadata } from '../core/contract.js';
+import type { VersionPlan } from '../core/version-plan.js';
 
 export interface ResolvedRetry {
   readonly attempts: number;
@@ -36,6 +37,8 @@ export interface HandlerBinding {
   readonly concurrency: number;
   readonly batch: ResolvedBatch | false;
   readonly contract?: ContractMetadata;
+  /** A versioned contract's versions: which it takes, through which upcasters. */
+  readonly versions?: VersionPlan;
   /** False: the payload is the raw body (no decoding, no validation). */
   readonly decode: boolean;
   readonly retry: ResolvedRetry | false;

@@ -5,6 +5,7 @@ export type { BackoffOptions } from '../core/backoff.js';
 import type { IdempotencyStore } from '../core/idempotency-store.js';
 import type { MessageInterceptor } from '../core/interceptor.js';
 import type { Transport } from '../core/transport.js';
+import type { VersionCast } from '../core/contract-version.js';
 
 export interface RetryOptions {
   /** Runs in all, the first included. Default 3. */
@@ -102,4 +103,11 @@ export interface NestreamModuleOptions {
   tracing?: TracingOptions | boolean;
   /** Per-message debug lines. */
   logging?: LoggingOptions;
+  /**
+   * `upcast(Old, New, fn)` declarations: a subscriber of a versioned contract also takes older
+   * versions that a chain of upcasters leads from (README, "Contract versions").
+   */
+  upcasters?: readonly VersionCast[];
+  /** `downcast(New, Old, fn)` declarations: each publish of New also publishes an Old copy, for consumers not yet moved. */
+  downcasters?: readonly VersionCast[];
 }

@@ -15,6 +15,7 @@ import { InboxTransactionInterceptor } from '../interceptors/inbox-transaction.i
 import { PayloadInterceptor } from '../interceptors/payload.interceptor.js';
 import { RetryInterceptor } from '../interceptors/retry.interceptor.js';
 import { SettleInterceptor } from '../interceptors/settle.interceptor.js';
+import { UpcastInterceptor } from '../interceptors/upcast.interceptor.js';
 import type { NestreamTelemetry } from '../observability/nestream-telemetry.js';
 import type { MessageBus } from '../publishing/message-bus.js';
 import type { PublishPipeline } from '../publishing/publish-pipeline.js';
@@ -66,6 +67,7 @@ export class ConsumeChainFactory {
       retry: retry ? [retry] : [],
       user: [...(this.options.interceptors ?? []), ...binding.interceptors],
       inbox: binding.idempotent && mode === 'single' ? this.inbox(binding) : [],
+      upcast: binding.versions ? [new UpcastInterceptor(binding.versions, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)] : [],
       payload: [binding.decode ? new PayloadInterceptor(this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, binding.contract) : rawPayload],
     };
   }

@@ -13,6 +13,9 @@ import type { MessageInterceptor } from '../core/interceptor.js';
  * - the user's interceptors (module-wide, then the handler's) run inside retry;
  * - the inbox transaction (idempotent single handlers on a transactional store) wraps each
  *   attempt, so the processed mark commits with the handler's writes or rolls back with them;
+ * - upcast (versioned contracts) takes an older version to the handler's through the declared
+ *   upcasters, or fails with `unsupported-version`: inside dead-letter, and right before payload,
+ *   whose input it makes;
  * - payload decodes and validates, right before the method.
  */
 export const CONSUME_CHAIN = [
@@ -26,6 +29,7 @@ export const CONSUME_CHAIN = [
   'retry',
   'user',
   'inbox',
+  'upcast',
   'payload',
 ] as const;
 

@@ -35,9 +35,12 @@ export class MessageValidationError extends NonRetryableError {
   }
 }
 
-export type BadMessageReason = 'invalid-json' | 'forbidden-key' | 'too-large' | 'undecodable';
+export type BadMessageReason = 'invalid-json' | 'forbidden-key' | 'too-large' | 'undecodable' | 'unsupported-version';
 
-/** The bytes cannot become a payload (broken JSON, prototype-pollution keys, oversize, bad UTF-8). */
+/**
+ * The bytes cannot become a payload (broken JSON, prototype-pollution keys, oversize, bad UTF-8),
+ * or the payload is of a contract version the handler cannot be given (no upcaster path).
+ */
 export class BadMessageError extends NonRetryableError {
   override name = 'BadMessageError';
   constructor(

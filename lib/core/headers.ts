@@ -8,6 +8,11 @@ export const Headers = {
   messageId: 'message_id',
   eventType: 'x-event-type',
   eventVersion: 'x-event-version',
+  /**
+   * Every version one event was published in, newest first, on each copy (a producer that
+   * downcasts): a consumer handles the one copy nearest its own version and skips the others.
+   */
+  eventVersions: 'x-event-versions',
   occurredAt: 'x-occurred-at',
   source: 'x-source',
   idempotencyKey: 'x-idempotency-key',

@@ -23,6 +23,8 @@ const STATE = Symbol('nestream:delivery-state');
 export class DeliveryState {
   /** Decoded (and, for contract handlers, validated) payload. */
   payload: unknown = undefined;
+  /** Set by the upcast step: the body decoded and upcast to the handler's version, for payload to validate instead of the body. */
+  upcast?: { readonly value: unknown };
   correlationId = '';
   attempt: number;
   firstFailureAt?: Date;

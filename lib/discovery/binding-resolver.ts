@@ -5,6 +5,7 @@ import { DEFAULT_BACKOFF } from '../core/backoff.js';
 import type { DeadLetterOptions, NestreamModuleOptions, RetryOptions } from '../config/nestream-options.js';
 import type { TransportRegistry } from '../config/transport-registry.js';
 import { contractOf } from '../decorators/metadata-accessor.js';
+import { VersionPlan } from '../core/version-plan.js';
 import type { DiscoveredHandler } from './handler-explorer.js';
 import type { HandlerBinding, PublishTarget, ResolvedBatch, ResolvedDeadLetter, ResolvedRetry } from '../config/handler-binding.js';
 
@@ -54,6 +55,7 @@ export class BindingResolver {
       concurrency,
       batch,
       contract,
+      versions: this.versions(id, contract),
       decode,
       retry,
       deadLetter: this.deadLetter(id, topic, transport, options.deadLetter ?? this.options.deadLetter ?? true),
@@ -64,6 +66,25 @@ export class BindingResolver {
       transportOptions: this.transportOptions(id, transport, options.transportOptions ?? {}),
       publishTo,
     };
+  }
+
+  /** Only versioned contracts get a plan; an upcaster for an unversioned one is a mistake to report. */
+  private versions(id: string, contract: ContractMetadata | undefined): VersionPlan | undefined {
+    if (!contract) return undefined;
+    const upcasters = this.options.upcasters ?? [];
+    const wrong = upcasters.find((cast) => cast.direction !== 'upcast');
+    if (wrong) throw new ConfigurationError(`NestreamModule.forRoot: upcasters takes upcast(...) declarations; ${wrong.from.target.name} → ${wrong.to.target.name} is a ${wrong.direction}`);
+    if (!contract.version) {
+      if (upcasters.some((cast) => cast.to.name === contract.name)) {
+        throw new ConfigurationError(`${id}: ${contract.target.name} has no version, but upcasters lead to '${contract.name}'; give it one with @EventContract('${contract.name}', { version })`);
+      }
+      return undefined;
+    }
+    try {
+      return new VersionPlan(contract as ContractMetadata & { version: string }, upcasters);
+    } catch (error) {
+      throw new ConfigurationError(`${id}: ${(error as Error).message}`);
+    }
   }
 
   private transportOptions(id: string, transport: string, options: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {

@@ -65,7 +65,9 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
       for (const binding of resolver.resolve(handler)) {
         const key = `${binding.transport}|${binding.topic}|${binding.group}|${binding.id}`;
         if (seen.has(key)) {
-          throw new ConfigurationError(`${binding.id}: subscribed twice to '${binding.topic}' on '${binding.transport}' in group '${binding.group}'`);
+          // Versions of one event share its topic: one method taking two of them would run twice per message.
+          const versions = binding.versions ? '; a handler takes one version of an event, and upcasters bring it the others' : '';
+          throw new ConfigurationError(`${binding.id}: subscribed twice to '${binding.topic}' on '${binding.transport}' in group '${binding.group}'${versions}`);
         }
         seen.add(key);
         resolved.push({ handler, binding });

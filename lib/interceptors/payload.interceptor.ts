@@ -6,7 +6,7 @@ import type { ContractMetadata } from '../core/contract.js';
 
 /**
  * Decodes the body by content type (rejecting unsafe input) and, for contract-typed
- * handlers, transforms and validates it. Failures are non-retryable: straight to the dead letter.
+ * handlers, transforms and validates it (the upcast step's result instead, when it upcast an older version). Failures are non-retryable: straight to the dead letter.
  * Not an async function: with a synchronous contract nothing is awaited, so no promise of its
  * own is made per message; failures still come back as a rejected promise.
  */
@@ -23,7 +23,8 @@ export class PayloadInterceptor implements MessageInterceptor {
   intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
     let payload: unknown;
     try {
-      const data = decodePayload(ctx.message.body, ctx.headers, this.limits);
+      const upcast = deliveryState(ctx).upcast;
+      const data = upcast ? upcast.value : decodePayload(ctx.message.body, ctx.headers, this.limits);
       payload = this.validate ? this.validate(data) : data;
     } catch (error) {
       return Promise.reject(error);

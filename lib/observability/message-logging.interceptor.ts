@@ -7,7 +7,7 @@ const PAYLOAD_LOG_LIMIT = 1024;
 
 /**
  * A debug line when a message is received and one when it is handled, through Nest's Logger
- * (so pino / winston adapters get them): event type and id, correlation id, topic, transport,
+ * (so pino / winston adapters get them): event type, version and id, correlation id, topic, transport,
  * handler, attempt, and then outcome and duration. No payload unless asked for. Sits right
  * inside correlation, so the correlation id is known (a new one when the message had none).
  * Retries (warn) and dead letters (error) are logged where they happen.
@@ -39,8 +39,10 @@ export class MessageLoggingInterceptor implements MessageInterceptor {
 
   private describe(ctx: MessageContext): string {
     const { event } = ctx;
+    // The version as it arrived (an upcast handler sees a newer one); left out when it has none.
+    const version = event.version ? ` event_version=${event.version}` : '';
     return (
-      `event_type=${event.type ?? '-'} event_id=${event.id ?? '-'} correlation_id=${ctx.correlationId || '-'} ` +
+      `event_type=${event.type ?? '-'}${version} event_id=${event.id ?? '-'} correlation_id=${ctx.correlationId || '-'} ` +
       `topic=${ctx.topic} transport=${ctx.transport} handler=${ctx.handler} attempt=${ctx.attempt}`
     );
   }

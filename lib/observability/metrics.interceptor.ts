@@ -1,3 +1,4 @@
+import { Headers } from '../core/headers.js';
 import type { ConsumeNext, MessageInterceptor, PublishInfo, PublishNext } from '../core/interceptor.js';
 import type { OutboundMessage } from '../core/message.js';
 import type { MessageContext } from '../core/message-context.js';
@@ -11,7 +12,7 @@ const seconds = (startedAt: number) => (performance.now() - startedAt) / 1000;
  * are on. Sits just inside settle, so it sees what settle will do with the message.
  */
 export class ConsumeMetricsInterceptor implements MessageInterceptor {
-  /** Label objects per topic, built once (a pattern subscription sees several topics). */
+  /** Label objects per topic and version, built once (a pattern subscription sees several topics; a migration, several versions). */
   private readonly labelsByTopic = new Map<string, ConsumeLabels>();
 
   constructor(
@@ -21,7 +22,7 @@ export class ConsumeMetricsInterceptor implements MessageInterceptor {
   ) {}
 
   async intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
-    const labels = this.labels(ctx.topic);
+    const labels = this.labels(ctx.topic, ctx.headers[Headers.eventVersion]);
     const startedAt = performance.now();
     this.metrics.messageStarted(labels);
     try {
@@ -34,9 +35,10 @@ export class ConsumeMetricsInterceptor implements MessageInterceptor {
     }
   }
 
-  private labels(topic: string): ConsumeLabels {
-    let labels = this.labelsByTopic.get(topic);
-    if (!labels) this.labelsByTopic.set(topic, (labels = { transport: this.transport, topic, handler: this.handler }));
+  private labels(topic: string, version: string | undefined): ConsumeLabels {
+    const key = version ? `${topic}\u0000${version}` : topic;
+    let labels = this.labelsByTopic.get(key);
+    if (!labels) this.labelsByTopic.set(key, (labels = { transport: this.transport, topic, handler: this.handler, ...(version ? { version } : {}) }));
     return labels;
   }
 }
@@ -46,7 +48,8 @@ export class PublishMetricsInterceptor implements MessageInterceptor {
   constructor(private readonly metrics: NestreamMetrics) {}
 
   async interceptPublish(message: OutboundMessage, info: PublishInfo, next: PublishNext): Promise<void> {
-    const labels = { transport: info.transport, topic: message.topic };
+    const version = message.headers[Headers.eventVersion];
+    const labels = { transport: info.transport, topic: message.topic, ...(version ? { version } : {}) };
     const startedAt = performance.now();
     try {
       await next(message, info);

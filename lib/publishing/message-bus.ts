@@ -10,6 +10,7 @@ import type { NestreamModuleOptions } from '../config/nestream-options.js';
 import { TransportRegistry } from '../config/transport-registry.js';
 import type { OutboundMessage } from '../core/message.js';
 import { PublishPipeline } from './publish-pipeline.js';
+import { DowncastCopies, type DowncastFanOut } from './downcast-copies.js';
 
 export interface PublishOptions {
   /** Name of a configured transport. Default: the first one. */
@@ -38,6 +39,7 @@ export interface PreparedPublish {
 @Injectable()
 export class MessageBus {
   private readonly serviceName: string;
+  private readonly downcasts: DowncastCopies;
 
   constructor(
     private readonly pipeline: PublishPipeline,
@@ -45,6 +47,7 @@ export class MessageBus {
     @Inject(NESTREAM_OPTIONS) options: NestreamModuleOptions,
   ) {
     this.serviceName = options.serviceName;
+    this.downcasts = new DowncastCopies(options.downcasters);
   }
 
   async publish(target: string | ContractClass, payload: unknown, options: PublishOptions = {}): Promise<void> {
@@ -54,6 +57,8 @@ export class MessageBus {
 
   /** Validates against an already-resolved contract, then sends: no metadata lookup per message. */
   publishContract(contract: ContractMetadata, payload: unknown, options: PublishOptions = {}): Promise<void> {
+    const fanOut = this.downcasts.of(contract);
+    if (fanOut) return this.publishWithCopies(contract, payload, options, fanOut);
     let checked: unknown;
     try {
       checked = validatorOf(contract)(payload);
@@ -63,6 +68,24 @@ export class MessageBus {
     // Only a contract with an asynchronous rule gives a promise to wait for; others go straight on.
     if (checked instanceof Promise) return checked.then(() => this.send(contract.name, payload, options, contract));
     return this.send(contract.name, payload, options, contract);
+  }
+
+  /**
+   * A downcasting producer: the event and an older-version copy per downcaster, each validated
+   * before any is sent, each its own message (own id; idempotency key suffixed `@<version>`, so a
+   * consumer skipping one copy does not mark the other processed), all carrying `x-event-versions`.
+   */
+  private async publishWithCopies(contract: ContractMetadata, payload: unknown, options: PublishOptions, fanOut: DowncastFanOut): Promise<void> {
+    const all = [{ contract, payload }, ...fanOut.copies.map((copy) => ({ contract: copy.contract, payload: copy.convert(payload) }))];
+    await Promise.all(all.map((one) => validatorOf(one.contract)(one.payload)));
+    const headers = { ...options.headers, [Headers.eventVersions]: fanOut.versions };
+    await Promise.all(
+      all.map((one, index) => {
+        const copyOptions: PublishOptions = { ...options, headers, messageId: index === 0 ? options.messageId : undefined };
+        if (index > 0 && options.idempotencyKey) copyOptions.idempotencyKey = `${options.idempotencyKey}@${one.contract.version}`;
+        return this.send(one.contract.name, one.payload, copyOptions, one.contract);
+      }),
+    );
   }
 
   /** Publishes without contract validation; used where the payload was validated already. */

@@ -12,6 +12,7 @@ import { MemoryTransport } from '../../lib/index.js';
 import { NestreamTelemetry } from '../../lib/observability/nestream-telemetry.js';
 import type { MessageBus } from '../../lib/publishing/message-bus.js';
 import type { PublishPipeline } from '../../lib/publishing/publish-pipeline.js';
+import { VersionPlan } from '../../lib/core/version-plan.js';
 
 const userInterceptor: MessageInterceptor = { intercept: (ctx, next) => next(ctx) };
 
@@ -24,6 +25,7 @@ const binding = (batch: HandlerBinding['batch']): HandlerBinding => ({
   concurrency: 1,
   batch,
   decode: true,
+  versions: new VersionPlan({ name: 'orders.placed', version: 'v2', target: class OrderPlacedV2 {} }, []),
   retry: { attempts: 3, backoff: { initialMs: 1, factor: 1, maxMs: 1, jitter: 0 }, mode: 'in-process' },
   deadLetter: { topic: 'orders.placed.dlq', transport: 'memory' },
   idempotent: true,
@@ -62,12 +64,13 @@ const EVERY_STEP_ON = [
   'DeadLetterInterceptor',
   'RetryInterceptor',
   'user',
+  'UpcastInterceptor',
   'PayloadInterceptor',
 ];
 
 describe('the consume chain', () => {
   it('is one ordered list, outermost first', () => {
-    expect(CONSUME_CHAIN).toEqual(['settle', 'tracing', 'metrics', 'correlation', 'message-logs', 'idempotency', 'dead-letter', 'retry', 'user', 'inbox', 'payload']);
+    expect(CONSUME_CHAIN).toEqual(['settle', 'tracing', 'metrics', 'correlation', 'message-logs', 'idempotency', 'dead-letter', 'retry', 'user', 'inbox', 'upcast', 'payload']);
   });
 
   it('a single handler with everything on gets each step in that order', async () => {
@@ -85,7 +88,7 @@ describe('the consume chain', () => {
 
   it('steps that are off add nothing', async () => {
     const { chains, transport } = await factory();
-    const off: HandlerBinding = { ...binding(false), retry: false, deadLetter: false, idempotent: false, interceptors: [] };
+    const off: HandlerBinding = { ...binding(false), retry: false, deadLetter: false, idempotent: false, interceptors: [], versions: undefined };
     const withoutTelemetry = new ConsumeChainFactory({ serviceName: 'orders' }, {} as PublishPipeline, {} as MessageBus, new MemoryIdempotencyStore(), []);
     expect(names(inChainOrder(withoutTelemetry.steps(off, transport)))).toEqual(['SettleInterceptor', 'CorrelationInterceptor', 'PayloadInterceptor']);
     expect(names(inChainOrder(chains.steps(off, transport)))).toHaveLength(6);
