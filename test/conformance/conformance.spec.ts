@@ -6,6 +6,7 @@ import { CaseApps } from './harness.js';
 import { lifecycleCases } from './lifecycle.cases.js';
 import { observabilityCases } from './observability.cases.js';
 import { loadTargets } from './targets.js';
+import { versionCases } from './versions.cases.js';
 
 /**
  * The one suite every transport runs. NESTREAM_CONFORMANCE picks targets (comma-separated
@@ -25,5 +26,6 @@ for (const target of targets) {
     lifecycleCases(target, apps);
     observabilityCases(target, apps);
     batchCases(target, apps);
+    versionCases(target, apps);
   });
 }
