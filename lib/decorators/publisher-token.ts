@@ -1,8 +1,12 @@
 import type { ContractClass } from '../core/contract.js';
 import { contractOf } from './metadata-accessor.js';
 
-/** The injection token of the typed publisher for a contract class or topic. */
+/**
+ * The injection token of the typed publisher for a contract class or topic. A versioned
+ * contract's token names its version, so v1 and v2 of one event each have a publisher.
+ */
 export function getPublisherToken(target: ContractClass | string): string {
-  const name = typeof target === 'string' ? target : contractOf(target, 'getPublisherToken').name;
-  return `nestream:publisher:${name}`;
+  if (typeof target === 'string') return `nestream:publisher:${target}`;
+  const { name, version } = contractOf(target, 'getPublisherToken');
+  return version ? `nestream:publisher:${name}@${version}` : `nestream:publisher:${name}`;
 }

@@ -12,7 +12,7 @@ const seconds = (startedAt: number) => (performance.now() - startedAt) / 1000;
  * are on. Sits just inside settle, so it sees what settle will do with the message.
  */
 export class ConsumeMetricsInterceptor implements MessageInterceptor {
-  /** Label objects per topic and version, built once (a pattern subscription sees several topics; a migration, several versions). */
+  /** Label objects per topic, built once (a pattern subscription sees several topics). */
   private readonly labelsByTopic = new Map<string, ConsumeLabels>();
 
   constructor(
@@ -22,9 +22,11 @@ export class ConsumeMetricsInterceptor implements MessageInterceptor {
   ) {}
 
   async intercept(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
-    const labels = this.labels(ctx.topic, ctx.headers[Headers.eventVersion]);
+    const labels = this.labels(ctx.topic);
     const startedAt = performance.now();
     this.metrics.messageStarted(labels);
+    const version = ctx.headers[Headers.eventVersion];
+    if (version) this.metrics.eventVersion(this.transport, ctx.topic, 'receive', version);
     try {
       const result = await next(ctx);
       this.metrics.messageEnded(labels, outcomeOf(ctx), seconds(startedAt), ctx.retries);
@@ -35,10 +37,9 @@ export class ConsumeMetricsInterceptor implements MessageInterceptor {
     }
   }
 
-  private labels(topic: string, version: string | undefined): ConsumeLabels {
-    const key = version ? `${topic}\u0000${version}` : topic;
-    let labels = this.labelsByTopic.get(key);
-    if (!labels) this.labelsByTopic.set(key, (labels = { transport: this.transport, topic, handler: this.handler, ...(version ? { version } : {}) }));
+  private labels(topic: string): ConsumeLabels {
+    let labels = this.labelsByTopic.get(topic);
+    if (!labels) this.labelsByTopic.set(topic, (labels = { transport: this.transport, topic, handler: this.handler }));
     return labels;
   }
 }
@@ -48,12 +49,13 @@ export class PublishMetricsInterceptor implements MessageInterceptor {
   constructor(private readonly metrics: NestreamMetrics) {}
 
   async interceptPublish(message: OutboundMessage, info: PublishInfo, next: PublishNext): Promise<void> {
-    const version = message.headers[Headers.eventVersion];
-    const labels = { transport: info.transport, topic: message.topic, ...(version ? { version } : {}) };
+    const labels = { transport: info.transport, topic: message.topic };
     const startedAt = performance.now();
     try {
       await next(message, info);
       this.metrics.messagePublished(labels, true, seconds(startedAt));
+      const version = message.headers[Headers.eventVersion];
+      if (version) this.metrics.eventVersion(info.transport, message.topic, 'send', version);
     } catch (error) {
       this.metrics.messagePublished(labels, false, seconds(startedAt));
       throw error;

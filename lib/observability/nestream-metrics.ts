@@ -13,16 +13,12 @@ export interface ConsumeLabels {
   readonly transport: string;
   readonly topic: string;
   readonly handler: string;
-  /** The message's `x-event-version` as it arrived (before any upcast); absent when it has none. */
-  readonly version?: string;
 }
 
 /** Labels of publishes to one topic on one transport. */
 export interface PublishLabels {
   readonly transport: string;
   readonly topic: string;
-  /** The published `x-event-version`; absent when it has none (prom-client then leaves the label out). */
-  readonly version?: string;
 }
 
 /**
@@ -33,12 +29,13 @@ export class NestreamMetrics {
   readonly registry: MetricsRegistry;
   /** Prefix of every metric name; metrics of other parts (the outbox) use it too. */
   readonly prefix: string;
-  private readonly consumed: Counter<'transport' | 'topic' | 'handler' | 'version' | 'outcome'>;
-  private readonly handlerDuration: Histogram<'transport' | 'topic' | 'handler' | 'version' | 'outcome'>;
-  private readonly inFlight: Gauge<'transport' | 'topic' | 'handler' | 'version'>;
-  private readonly retries: Counter<'transport' | 'topic' | 'handler' | 'version'>;
-  private readonly published: Counter<'transport' | 'topic' | 'version' | 'outcome'>;
-  private readonly publishDuration: Histogram<'transport' | 'topic' | 'version'>;
+  private readonly consumed: Counter<'transport' | 'topic' | 'handler' | 'outcome'>;
+  private readonly handlerDuration: Histogram<'transport' | 'topic' | 'handler' | 'outcome'>;
+  private readonly inFlight: Gauge<'transport' | 'topic' | 'handler'>;
+  private readonly retries: Counter<'transport' | 'topic' | 'handler'>;
+  private readonly published: Counter<'transport' | 'topic' | 'outcome'>;
+  private readonly publishDuration: Histogram<'transport' | 'topic'>;
+  private readonly versions: Counter<'transport' | 'topic' | 'operation' | 'version'>;
 
   static async create(options: MetricsOptions): Promise<NestreamMetrics> {
     return new NestreamMetrics(await loadOptionalPeer<PromClient>('prom-client', 'metrics'), options);
@@ -54,21 +51,30 @@ export class NestreamMetrics {
     const metric = <M>(name: string, create: (config: { name: string; registers: Registry[] }) => M): M =>
       (registry.getSingleMetric(prefix + name) as M | undefined) ?? create({ name: prefix + name, registers: [registry] });
     this.consumed = metric('messages_consumed_total', (c) =>
-      new prom.Counter({ ...c, help: 'Messages consumed, by how their delivery ended', labelNames: ['transport', 'topic', 'handler', 'version', 'outcome'] }),
+      new prom.Counter({ ...c, help: 'Messages consumed, by how their delivery ended', labelNames: ['transport', 'topic', 'handler', 'outcome'] }),
     );
     this.handlerDuration = metric('handler_duration_seconds', (c) =>
-      new prom.Histogram({ ...c, help: 'Time from receiving a message to its outcome, in-process retries included', labelNames: ['transport', 'topic', 'handler', 'version', 'outcome'], buckets }),
+      new prom.Histogram({ ...c, help: 'Time from receiving a message to its outcome, in-process retries included', labelNames: ['transport', 'topic', 'handler', 'outcome'], buckets }),
     );
-    this.inFlight = metric('messages_in_flight', (c) => new prom.Gauge({ ...c, help: 'Messages being handled now', labelNames: ['transport', 'topic', 'handler', 'version'] }));
+    this.inFlight = metric('messages_in_flight', (c) => new prom.Gauge({ ...c, help: 'Messages being handled now', labelNames: ['transport', 'topic', 'handler'] }));
     this.retries = metric('retries_total', (c) =>
-      new prom.Counter({ ...c, help: 'Retries scheduled (in-process re-runs and native redeliveries with delay)', labelNames: ['transport', 'topic', 'handler', 'version'] }),
+      new prom.Counter({ ...c, help: 'Retries scheduled (in-process re-runs and native redeliveries with delay)', labelNames: ['transport', 'topic', 'handler'] }),
     );
     this.published = metric('messages_published_total', (c) =>
-      new prom.Counter({ ...c, help: 'Messages published, by whether the broker accepted them', labelNames: ['transport', 'topic', 'version', 'outcome'] }),
+      new prom.Counter({ ...c, help: 'Messages published, by whether the broker accepted them', labelNames: ['transport', 'topic', 'outcome'] }),
     );
     this.publishDuration = metric('publish_duration_seconds', (c) =>
-      new prom.Histogram({ ...c, help: 'Time until the broker accepted (or refused) a publish', labelNames: ['transport', 'topic', 'version'], buckets }),
+      new prom.Histogram({ ...c, help: 'Time until the broker accepted (or refused) a publish', labelNames: ['transport', 'topic'], buckets }),
     );
+    // A metric of its own, so the other series keep their labels: how far a migration has got.
+    this.versions = metric('event_versions_total', (c) =>
+      new prom.Counter({ ...c, help: 'Versioned events received and published, by x-event-version as sent', labelNames: ['transport', 'topic', 'operation', 'version'] }),
+    );
+  }
+
+  /** One versioned event received ('receive', before any upcast) or published ('send'). */
+  eventVersion(transport: string, topic: string, operation: 'receive' | 'send', version: string): void {
+    this.versions.inc({ transport, topic, operation, version });
   }
 
   messageStarted(labels: ConsumeLabels): void {

@@ -111,3 +111,17 @@ describe('contract versions', () => {
     expect(() => downcast(UserCreatedV1, UserCreatedV2, (v1) => ({ ...v1, tier: 'free' }))).toThrow('downcast goes from a newer version to an older one');
   });
 });
+
+describe('contract versions in metrics', () => {
+  it('counts versioned events received and published by version, as sent', async () => {
+    const { Registry } = await import('prom-client');
+    const registry = new Registry();
+    const seen: Seen[] = [];
+    app = await bootApp({ upcasters: [v1ToV2], metrics: { registry } }, [consumerOf(UserCreatedV2, seen, 'g')]);
+    await app.get(MessageBus).publish(UserCreatedV1, { userId: 1, email: 'a@b.c' });
+    await eventually(() => seen.length === 1, 'the event');
+    const text = await registry.metrics();
+    expect(text).toContain('nestream_event_versions_total{transport="memory",topic="user.created",operation="send",version="v1"} 1');
+    expect(text).toContain('nestream_event_versions_total{transport="memory",topic="user.created",operation="receive",version="v1"} 1');
+  });
+});

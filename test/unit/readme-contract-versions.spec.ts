@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { Test } from '@nestjs/testing';
+import { assertCompatible, getPublisherToken, type EventPublisher } from '../../lib/index.js';
+import { eventually } from '../support/app-harness.js';
+import { AppModule, Onboarding, UserCreatedV1, UserCreatedV2 } from '../support/readme/contract-versions.recipe.js';
+
+const recipePath = new URL('../support/readme/contract-versions.recipe.ts', import.meta.url);
+
+describe('README, "Contract versions"', () => {
+  it('shows the recipe as this file holds it (imports aside), so what the README shows is what runs here', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const body = readFileSync(recipePath, 'utf8').replace(/^import[^\n]*\n/gm, '').trim();
+    expect(readme).toContain(body);
+  });
+
+  it('runs: a v1 producer, not yet moved, and a v2 one both reach the v2 consumer', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      await app.get<EventPublisher<UserCreatedV1>>(getPublisherToken(UserCreatedV1)).publish({ userId: 1, email: 'old@example.com' });
+      await app.get<EventPublisher<UserCreatedV2>>(getPublisherToken(UserCreatedV2)).publish({ userId: 2, email: 'new@example.com', tier: 'pro' });
+      const onboarding = app.get(Onboarding);
+      await eventually(() => onboarding.tiers.length === 2, 'both events');
+      expect([...onboarding.tiers].sort()).toEqual(['free (sent as v1)', 'pro (sent as v2)']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('without the upcaster, the check in step 4 names the property', () => {
+    expect(() => assertCompatible(UserCreatedV1, UserCreatedV2)).toThrow("'tier': added as required");
+  });
+});
