@@ -4,8 +4,8 @@ import type { ResolvedKafkaOptions } from './kafka.options.js';
 
 /**
  * What the transport needs from a Kafka client library, and nothing more: the rest of this
- * folder is written against these interfaces, and `kafkajs.*.ts` implements them for kafkajs,
- * so another client can sit beside it.
+ * folder is written against these interfaces: `kafkajs.*.ts` implements them for kafkajs and
+ * `platformatic.*.ts` for `@platformatic/kafka`.
  */
 export interface KafkaConnection {
   /** The client's own object, for `unwrap()`. */
@@ -22,7 +22,12 @@ export interface KafkaConnection {
   close(): Promise<void>;
 }
 
+/** Loads the chosen client library (an optional peer, so only here) and connects it. */
 export async function openKafkaConnection(options: ResolvedKafkaOptions, logger: NestreamLogger): Promise<KafkaConnection> {
+  if (options.library === 'platformatic') {
+    const { PlatformaticConnection } = await import('./platformatic.connection.js');
+    return PlatformaticConnection.open(options, logger);
+  }
   const { KafkajsConnection } = await import('./kafkajs.connection.js');
   return KafkajsConnection.open(options, logger);
 }

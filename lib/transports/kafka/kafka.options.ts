@@ -1,3 +1,4 @@
+import type { ConsumerOptions as PlatformaticConsumerOptions, ProducerOptions as PlatformaticProducerOptions } from '@platformatic/kafka';
 import type { ConsumerConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
 import type { BackoffOptions } from '../../core/backoff.js';
 import { is, type OptionSpec } from '../kit/option-checks.js';
@@ -14,11 +15,31 @@ export interface KafkaTopicOptions {
   configEntries?: { name: string; value: string }[];
 }
 
-export interface KafkaTransportOptions {
+/** The client library behind the transport; both are optional peers, loaded only when chosen. */
+export type KafkaClientLibrary = 'kafkajs' | 'platformatic';
+
+/** What every client library understands. */
+export interface KafkaCommonOptions {
   /** Bootstrap brokers, `host:port`. */
   brokers: string[];
   /** Default 'nestream'. */
   clientId?: string;
+  topics?: KafkaTopicOptions;
+  /** How long a publish waits for others to share its request. Default 2 ms; 0 sends on the next tick. */
+  lingerMs?: number;
+  /** A batch is sent as soon as it holds this many messages. Default 500. */
+  batchSize?: number;
+  /** How often settled offsets are committed while a batch is still being handled. Default 200 ms. */
+  commitIntervalMs?: number;
+  /** Partitions one group handles at once. Default: the sum of its subscriptions' concurrency (max 64). */
+  partitionsConsumedConcurrently?: number;
+  /** Wait before restarting a consumer the client gave up on. Default 2000 ms. */
+  restartDelayMs?: number;
+}
+
+/** KafkaTransport on kafkajs (the default): the passthrough options are kafkajs's own. */
+export interface KafkajsTransportOptions extends KafkaCommonOptions {
+  library?: 'kafkajs';
   /** Passed through to kafkajs. */
   ssl?: KafkaConfig['ssl'];
   /** Passed through to kafkajs; the password is never logged. */
@@ -29,18 +50,34 @@ export interface KafkaTransportOptions {
   consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
   /** Any kafkajs producer option. Defaults: idempotent, maxInFlightRequests 1, 5 retries. */
   producer?: ProducerConfig;
-  topics?: KafkaTopicOptions;
-  /** How long a publish waits for others to share its request. Default 2 ms; 0 sends on the next tick. */
-  lingerMs?: number;
-  /** A batch is sent as soon as it holds this many messages. Default 500. */
-  batchSize?: number;
-  /** How often settled offsets are committed while a batch is still being handled. Default 200 ms. */
-  commitIntervalMs?: number;
-  /** Partitions one group handles at once. Default: the sum of its subscriptions' concurrency (max 64). */
-  partitionsConsumedConcurrently?: number;
-  /** Wait before restarting a consumer kafkajs gave up on. Default 2000 ms. */
-  restartDelayMs?: number;
 }
+
+/** Options of `@platformatic/kafka` clients that every one of them takes (connection, retries, timeouts). */
+export type PlatformaticClientOptions = Partial<Omit<PlatformaticProducerOptions<Buffer, Buffer, Buffer, Buffer>, 'clientId' | 'bootstrapBrokers' | 'serializers' | 'idempotent' | 'acks'>>;
+
+/** Its consumer options (a union: the classic group protocol or KIP-848's), less what the transport sets itself. */
+export type PlatformaticConsumerPassthrough = PlatformaticConsumerOptions<Buffer, Buffer, Buffer, Buffer> extends infer O
+  ? O extends unknown
+    ? Partial<Omit<O, 'groupId' | 'clientId' | 'bootstrapBrokers' | 'autocommit' | 'deserializers'>>
+    : never
+  : never;
+
+/** KafkaTransport on `@platformatic/kafka` (Node >= 22.22 or >= 24.6): the passthrough options are its own. */
+export interface PlatformaticTransportOptions extends KafkaCommonOptions {
+  library: 'platformatic';
+  /** Passed through (`tls` of its clients). */
+  tls?: PlatformaticClientOptions['tls'];
+  /** Passed through; the password is never logged. */
+  sasl?: PlatformaticClientOptions['sasl'];
+  /** Any other option of its clients (retries, retryDelay, timeout, connectTimeout, ...), for the producer, the admin client and the consumers. */
+  client?: PlatformaticClientOptions;
+  /** Any consumer option, for every group's consumer (sessionTimeout, heartbeatInterval, rebalanceTimeout, maxWaitTime, ...). */
+  consumer?: PlatformaticConsumerPassthrough;
+  /** Any producer option (compression, ...). The producer is always idempotent with `acks: all`. */
+  producer?: PlatformaticClientOptions;
+}
+
+export type KafkaTransportOptions = KafkajsTransportOptions | PlatformaticTransportOptions;
 
 /** `SubscribeRequest.options` (`transportOptions` of `@Subscriber`) understood by Kafka. */
 export interface KafkaSubscribeOptions {
@@ -83,6 +120,8 @@ export const KAFKA_DEFAULTS = {
   /** A shorter fetch long-poll than kafkajs' 5 s: stopping a consumer waits for it. */
   consumer: { maxWaitTimeInMs: 1000 },
   producer: { idempotent: true, maxInFlightRequests: 1, retry: { retries: 5 } },
+  /** The same for `@platformatic/kafka`, in its own option names. */
+  platformatic: { consumer: { maxWaitTime: 1000 } },
   /**
    * Topic creation on a broker that just started (or just elected a controller) can briefly
    * answer "unknown topic or partition" / "leader not available"; it is tried again this many
@@ -92,15 +131,9 @@ export const KAFKA_DEFAULTS = {
   topicCreateBackoff: { initialMs: 100, factor: 2, maxMs: 2000, jitter: 0.2 } satisfies Required<BackoffOptions>,
 } as const;
 
-/** The options with every default applied: the only shape the rest of the folder reads. */
-export interface ResolvedKafkaOptions {
-  readonly brokers: KafkaConfig['brokers'];
+/** What every client reads, with every default applied. */
+export interface ResolvedKafkaCommonOptions {
   readonly clientId: string;
-  readonly ssl?: KafkaConfig['ssl'];
-  readonly sasl?: KafkaConfig['sasl'];
-  readonly client: Partial<KafkaConfig>;
-  readonly consumer: Partial<Omit<ConsumerConfig, 'groupId'>>;
-  readonly producer: ProducerConfig;
   readonly topics: Required<Omit<KafkaTopicOptions, 'configEntries'>> & Pick<KafkaTopicOptions, 'configEntries'>;
   readonly lingerMs: number;
   readonly batchSize: number;
@@ -113,17 +146,33 @@ export interface ResolvedKafkaOptions {
   readonly topicCreateBackoff: Required<BackoffOptions>;
 }
 
+export interface ResolvedKafkajsOptions extends ResolvedKafkaCommonOptions {
+  readonly library: 'kafkajs';
+  readonly brokers: KafkaConfig['brokers'];
+  readonly ssl?: KafkaConfig['ssl'];
+  readonly sasl?: KafkaConfig['sasl'];
+  readonly client: Partial<KafkaConfig>;
+  readonly consumer: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  readonly producer: ProducerConfig;
+}
+
+export interface ResolvedPlatformaticOptions extends ResolvedKafkaCommonOptions {
+  readonly library: 'platformatic';
+  readonly brokers: string[];
+  readonly tls?: PlatformaticTransportOptions['tls'];
+  readonly sasl?: PlatformaticTransportOptions['sasl'];
+  readonly client: PlatformaticClientOptions;
+  readonly consumer: NonNullable<PlatformaticTransportOptions['consumer']>;
+  readonly producer: PlatformaticClientOptions;
+}
+
+/** The options with every default applied: the only shape the rest of the folder reads. */
+export type ResolvedKafkaOptions = ResolvedKafkajsOptions | ResolvedPlatformaticOptions;
+
 export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKafkaOptions {
   const d = KAFKA_DEFAULTS;
-  const { client = {}, topics = {} } = options;
-  return {
-    brokers: options.brokers ?? client.brokers,
-    clientId: options.clientId ?? client.clientId ?? d.clientId,
-    ssl: options.ssl,
-    sasl: options.sasl,
-    client,
-    consumer: { ...d.consumer, ...options.consumer },
-    producer: { ...d.producer, ...options.producer },
+  const { topics = {} } = options;
+  const common = {
     topics: {
       create: topics.create ?? true,
       numPartitions: topics.numPartitions ?? d.numPartitions,
@@ -138,5 +187,31 @@ export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKaf
     restartDelayMs: options.restartDelayMs ?? d.restartDelayMs,
     topicCreateAttempts: d.topicCreateAttempts,
     topicCreateBackoff: d.topicCreateBackoff,
+  };
+  if (options.library === 'platformatic') {
+    const { client = {} } = options;
+    return {
+      ...common,
+      library: 'platformatic',
+      brokers: options.brokers,
+      clientId: options.clientId ?? d.clientId,
+      tls: options.tls,
+      sasl: options.sasl,
+      client,
+      consumer: { ...d.platformatic.consumer, ...options.consumer },
+      producer: { ...options.producer },
+    };
+  }
+  const { client = {} } = options;
+  return {
+    ...common,
+    library: 'kafkajs',
+    brokers: options.brokers ?? client.brokers,
+    clientId: options.clientId ?? client.clientId ?? d.clientId,
+    ssl: options.ssl,
+    sasl: options.sasl,
+    client,
+    consumer: { ...d.consumer, ...options.consumer },
+    producer: { ...d.producer, ...options.producer },
   };
 }

@@ -1,7 +1,7 @@
 import type { Admin, Kafka, KafkaConfig, Producer } from 'kafkajs';
 import type { NestreamLogger } from '../../core/logger.js';
 import type { GroupMember, GroupMemberInit, KafkaConnection, TopicRecords, TopicSpec } from './kafka.connection.js';
-import type { ResolvedKafkaOptions } from './kafka.options.js';
+import type { ResolvedKafkajsOptions } from './kafka.options.js';
 import { subscriptionAwareAssigner } from './kafkajs.assigner.js';
 import { KafkajsGroupMember } from './kafkajs.group-member.js';
 import { nestLogCreator } from './kafkajs.logger.js';
@@ -32,11 +32,11 @@ export class KafkajsConnection implements KafkaConnection {
     private readonly kafka: Kafka,
     private readonly admin: Admin,
     private readonly producer: Producer,
-    private readonly consumerConfig: ResolvedKafkaOptions['consumer'],
+    private readonly consumerConfig: ResolvedKafkajsOptions['consumer'],
   ) {}
 
   /** Loads kafkajs (an optional peer, so only here) and connects the admin client and the producer. */
-  static async open(options: ResolvedKafkaOptions, logger: NestreamLogger): Promise<KafkajsConnection> {
+  static async open(options: ResolvedKafkajsOptions, logger: NestreamLogger): Promise<KafkajsConnection> {
     const module = await import('kafkajs');
     const kafkajs = (module as unknown as { default?: KafkajsModule }).default ?? module;
     const kafka = new kafkajs.Kafka(clientConfig(kafkajs, options, logger));
@@ -90,7 +90,7 @@ export class KafkajsConnection implements KafkaConnection {
   }
 }
 
-function clientConfig(kafkajs: KafkajsModule, options: ResolvedKafkaOptions, logger: NestreamLogger): KafkaConfig {
+function clientConfig(kafkajs: KafkajsModule, options: ResolvedKafkajsOptions, logger: NestreamLogger): KafkaConfig {
   const { brokers, clientId, ssl, sasl, client } = options;
   return {
     logLevel: kafkajs.logLevel.WARN,
