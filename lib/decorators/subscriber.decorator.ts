@@ -43,7 +43,7 @@ export interface SubscriberOptions<TransportOptions extends object = Record<stri
   /**
    * The transport's own subscriber options (e.g. Kafka `fromBeginning`); see each transport.
    * Checked at bootstrap: an unknown key or a bad value fails there, naming `Class.method`.
-   * Type them by naming the transport's options type: `@Subscriber<KafkaSubscriberOptions>(...)`.
+   * Type them by naming the transport's options type: `@Subscriber<KafkaSubscribeOptions>(...)`.
    */
   transportOptions?: TransportOptions;
 }

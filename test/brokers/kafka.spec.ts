@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Delivery } from '../../lib/core/message.js';
 import type { SubscribeRequest } from '../../lib/core/transport.js';
-import { KafkaContext, KafkaTransport, type KafkaTransportOptions } from '../../lib/transports/kafka/index.js';
+import { KafkaContext, KafkaTransport, type KafkajsTransportOptions } from '../../lib/transports/kafka/index.js';
 import { endpoints, UNREACHABLE_PORT } from './endpoints.js';
 import { PrivateKafkaBroker } from './kafka-private-broker.js';
 
 const opened: KafkaTransport[] = [];
 
-function transport(overrides: Partial<KafkaTransportOptions> = {}): KafkaTransport {
+function transport(overrides: Partial<KafkajsTransportOptions> = {}): KafkaTransport {
   const created = new KafkaTransport({
     brokers: endpoints.kafkaBrokers(),
     clientId: 'nestream-kafka-spec',

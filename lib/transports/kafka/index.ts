@@ -5,4 +5,6 @@ export type {
   KafkaSubscribeOptions,
   KafkaTopicOptions,
   KafkaTransportOptions,
+  KafkajsTransportOptions,
+  PlatformaticTransportOptions,
 } from './kafka.options.js';
