@@ -27,7 +27,7 @@ const topic = `bench.${spec.broker}.${spec.impl}.${spec.runId}`;
 let scenario: Scenario | undefined;
 try {
   const create = await loadScenario(spec.impl, spec.broker);
-  scenario = await create({ broker: spec.broker, topic, group: `bench-${spec.runId}`, concurrency: spec.concurrency });
+  scenario = await create({ broker: spec.broker, topic, group: `bench-${spec.runId}`, concurrency: spec.concurrency, validation: spec.impl === 'nest-validation' });
   const result =
     spec.mode === 'throughput'
       ? await measureThroughput(scenario, spec.n, spec.warmup, spec.allowDuplicates, spec.profile ? cpuProfiler(spec.profile) : undefined)

@@ -1,5 +1,5 @@
 // Turns the runs into the results: per broker the median of the throughput repetitions, CPU per
-// message, latency, and the ratios nestream/raw and nestream/nest; printed as a table, written
+// message, latency, and nestream's ratio to each peer; printed as tables, written
 // as JSON, and (full runs) put into bench/README.md between the results markers.
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -20,39 +20,52 @@ export function summarize(runs, latency) {
   };
 }
 
+/** Throughput ratios of nestream to each peer (null where the peer has no such broker). */
 export function ratios(row) {
-  const { nestream, raw, nest } = row;
+  const { nestream, raw, nest, faststream } = row;
+  const vs = (peer) => (nestream && peer ? round(nestream.msgsPerSec / peer.msgsPerSec, 2) : null);
   return {
-    throughputVsRaw: nestream && raw ? round(nestream.msgsPerSec / raw.msgsPerSec, 2) : null,
+    throughputVsRaw: vs(raw),
     cpuDeltaVsRawUs: nestream && raw ? round(nestream.cpuUsPerMsg - raw.cpuUsPerMsg, 1) : null,
-    throughputVsNest: nestream && nest ? round(nestream.msgsPerSec / nest.msgsPerSec, 2) : null,
+    throughputVsNest: vs(nest),
+    throughputVsNestValidation: vs(row['nest-validation']),
+    throughputVsFaststream: vs(faststream),
     cpuVsNest: nestream && nest ? round(nestream.cpuUsPerMsg / nest.cpuUsPerMsg, 2) : null,
   };
 }
 
 const fmt = (v, unit = '') => (v === null || v === undefined ? 'n/a' : `${v.toLocaleString('en-US')}${unit}`);
 const lat = (s) => (s?.latency ? `${s.latency.p50Ms} / ${s.latency.p99Ms}` : 'n/a');
+const PEERS = ['raw', 'nest', 'nest-validation', 'faststream'];
+const LABEL = { nestream: 'nestream', raw: 'raw', nest: 'nest', 'nest-validation': 'nest+validation', faststream: 'FastStream' };
 
-/** Markdown table: one line per broker, the three implementations side by side. */
+/**
+ * Two markdown tables, one line per broker: throughput with nestream's ratio to each peer, then
+ * CPU per message and latency of every implementation.
+ */
 export function table(rows) {
-  const lines = [
-    '| broker | msgs/s nestream | msgs/s raw | msgs/s nest | nestream/raw | nestream/nest | CPU µs/msg nestream | raw | nest | p50 / p99 ms nestream | raw | nest |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  const impls = ['nestream', ...PEERS];
+  const throughput = [
+    `| broker | ${impls.map((i) => `msgs/s ${LABEL[i]}`).join(' | ')} | ${PEERS.map((p) => `nestream/${LABEL[p]}`).join(' | ')} |`,
+    `| --- |${' ---: |'.repeat(impls.length + PEERS.length)}`,
+  ];
+  const cost = [
+    `| broker | ${impls.map((i) => `CPU µs/msg ${LABEL[i]}`).join(' | ')} | ${impls.map((i) => `p50 / p99 ms ${LABEL[i]}`).join(' | ')} |`,
+    `| --- |${' ---: |'.repeat(impls.length * 2)}`,
   ];
   for (const row of rows) {
     if (row.error) {
-      lines.push(`| ${row.broker} | FAILED: ${row.error.replace(/\|/g, '/').slice(0, 200)} |||||||||||`);
+      const failed = `| ${row.broker} | FAILED: ${row.error.replace(/\|/g, '/').slice(0, 200)} |`;
+      throughput.push(failed);
+      cost.push(failed);
       continue;
     }
     const r = row.ratios;
-    lines.push(
-      `| ${row.broker} | ${fmt(row.nestream?.msgsPerSec)} | ${fmt(row.raw?.msgsPerSec)} | ${fmt(row.nest?.msgsPerSec)} | ` +
-        `${fmt(r.throughputVsRaw, '×')} | ${fmt(r.throughputVsNest, '×')} | ` +
-        `${fmt(row.nestream?.cpuUsPerMsg)} | ${fmt(row.raw?.cpuUsPerMsg)} | ${fmt(row.nest?.cpuUsPerMsg)} | ` +
-        `${lat(row.nestream)} | ${lat(row.raw)} | ${lat(row.nest)} |`,
-    );
+    const vs = { raw: r.throughputVsRaw, nest: r.throughputVsNest, 'nest-validation': r.throughputVsNestValidation, faststream: r.throughputVsFaststream };
+    throughput.push(`| ${row.broker} | ${impls.map((i) => fmt(row[i]?.msgsPerSec)).join(' | ')} | ${PEERS.map((p) => fmt(vs[p], '×')).join(' | ')} |`);
+    cost.push(`| ${row.broker} | ${impls.map((i) => fmt(row[i]?.cpuUsPerMsg)).join(' | ')} | ${impls.map((i) => lat(row[i])).join(' | ')} |`);
   }
-  return lines.join('\n');
+  return [...throughput, '', ...cost].join('\n');
 }
 
 export function memoryLine(memory) {

@@ -1,15 +1,16 @@
 // `npm run bench [-- --quick] [--only memory,nats,...] [--profile]`
-// For each broker: the same workload through nestream, the raw client and @nestjs/microservices,
-// each run in its own child process, alternating implementations; then a fixed-rate latency
-// run of each, and a long memory run on the in-memory transport. Prints the table, writes
+// For each broker: the same workload through nestream, the raw client, @nestjs/microservices
+// (plain and with a ValidationPipe) and FastStream (Python, bench/faststream/), each run in its
+// own child process, alternating implementations; then a fixed-rate latency run of each, and a
+// long memory run on the in-memory transport. Prints the table, writes
 // bench/results/latest.json (quick: quick.json) and, for full runs, bench/README.md's table.
 // Exits non-zero if any run failed (a lost message, a duplicate where none may be, an error).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brokersUp } from '../test/jest.mjs';
 import { describeMachine } from './machine.mjs';
-import { AT_LEAST_ONCE, BROKERS, CONCURRENCY, implementations, rotated, SERVER_OF, SIZES } from './plan.mjs';
+import { AT_LEAST_ONCE, BROKERS, CONCURRENCY, IMPLEMENTATIONS, implementations, rotated, SERVER_OF, SIZES } from './plan.mjs';
 import { summarizeProfile } from './profile-summary.mjs';
 import { memoryLine, ratios, summarize, table, updateReadme, writeJson } from './report.mjs';
 
@@ -23,6 +24,10 @@ const brokers = args.only ?? BROKERS;
 const started = Date.now();
 mkdirSync(RESULTS, { recursive: true });
 brokersUp([...new Set(brokers.map((b) => SERVER_OF[b]).filter(Boolean))]);
+// FastStream's python, installed from PyPI into .cache/faststream/venv when missing.
+const python = !args.profile && brokers.some((b) => implementations(b).includes('faststream'))
+  ? execFileSync(`${ROOT}scripts/faststream.sh`, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  : undefined;
 const runTag = Date.now().toString(36);
 let runCounter = 0;
 let failed = false;
@@ -89,7 +94,8 @@ async function benchBroker(broker) {
     log(`${broker} FAILED: ${error.message}`);
     return { broker, error: error.message };
   }
-  const row = { broker, nestream: summarize(throughput.nestream, latency.nestream), raw: summarize(throughput.raw, latency.raw), nest: summarize(throughput.nest, latency.nest) };
+  const row = { broker };
+  for (const impl of IMPLEMENTATIONS) row[impl] = summarize(throughput[impl], latency[impl]);
   row.ratios = ratios(row);
   return row;
 }
@@ -110,6 +116,7 @@ async function profile(broker) {
   const dir = `${RESULTS}profiles`;
   mkdirSync(dir, { recursive: true });
   const impl = args.impl ?? 'nestream';
+  if (impl === 'faststream') usage('--profile takes a Node implementation (nestream, raw, nest, nest-validation); profile FastStream with py-spy');
   const path = `${dir}/${broker}-${impl}-${runTag}.cpuprofile`;
   try {
     const r = await child({ broker, impl, mode: 'throughput', n: sizes.n, warmup: sizes.warmup, profile: path });
@@ -121,12 +128,19 @@ async function profile(broker) {
   }
 }
 
-/** Runs one measurement in a fresh Node process; resolves its RESULT, rejects on any failure. */
-function child(spec, nodeFlags = []) {
+/**
+ * Runs one measurement in a fresh process (Node's bench/child.ts, or FastStream's
+ * bench/faststream/bench.py, which speak the same RunSpec / RESULT protocol); resolves its
+ * RESULT, rejects on any failure.
+ */
+function child(spec) {
   const full = { ...spec, runId: `${runTag}-${++runCounter}`, concurrency: CONCURRENCY, allowDuplicates: AT_LEAST_ONCE.has(spec.broker) };
-  const argv = [...nodeFlags, '--import', './test/support/ts-register.mjs', 'bench/child.ts', JSON.stringify(full)];
+  const [command, argv] =
+    spec.impl === 'faststream'
+      ? [python, ['bench/faststream/bench.py', JSON.stringify({ ...full, topic: `bench.${spec.broker}.faststream.${full.runId}`, group: `bench-${full.runId}`, endpoints: pythonEndpoints() })]]
+      : [process.execPath, ['--import', './test/support/ts-register.mjs', 'bench/child.ts', JSON.stringify(full)]];
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (chunk) => (stdout += chunk));
@@ -143,6 +157,17 @@ function child(spec, nodeFlags = []) {
       reject(new Error(`${spec.impl} ${spec.broker} ${spec.mode}: ${reason}`));
     });
   });
+}
+
+/** test/brokers/endpoints.ts for the Python side: the env var when set, else the local broker. */
+function pythonEndpoints() {
+  const env = process.env;
+  return {
+    nats: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    amqp: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    redis: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    kafka: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()),
+  };
 }
 
 function parseArgs(argv) {
@@ -163,7 +188,7 @@ function parseArgs(argv) {
 }
 
 function usage(message) {
-  console.error(`npm run bench -- [--quick] [--only ${BROKERS.join(',')}] [--n N] [--reps R] [--profile [--impl raw|nest]]\n${message}`);
+  console.error(`npm run bench -- [--quick] [--only ${BROKERS.join(',')}] [--n N] [--reps R] [--profile [--impl raw|nest|nest-validation]]\n${message}`);
   process.exit(2);
 }
 

@@ -1,6 +1,7 @@
 // Which implementation runs on which broker, loaded lazily so a child process loads only the
 // client it benchmarks. @nestjs/microservices has no JetStream, Redis Streams or in-memory
-// transport: its column is n/a there.
+// transport (and runs Kafka on kafkajs only): its columns are n/a there. nest+validation is the
+// nest scenario with a ValidationPipe (ScenarioContext.validation).
 import type { BrokerName, Implementation, ScenarioFactory } from './scenario.js';
 
 type Loader = () => Promise<{ default: ScenarioFactory }>;
@@ -13,6 +14,7 @@ const raw: Record<BrokerName, Loader> = {
   'redis-streams': () => import('./raw/redis-streams.js'),
   'redis-pubsub': () => import('./raw/redis-pubsub.js'),
   kafka: () => import('./raw/kafka.js'),
+  'kafka-platformatic': () => import('./raw/kafka-platformatic.js'),
 };
 
 const nest: Partial<Record<BrokerName, Loader>> = {

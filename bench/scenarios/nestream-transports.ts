@@ -25,11 +25,13 @@ export function nestreamTransport(broker: BrokerName): Transport {
       return new RedisTransport({ url: endpoints.redisUrl(), mode: 'pubsub' });
     case 'kafka':
       return new KafkaTransport({ brokers: endpoints.kafkaBrokers(), clientId: 'nestream-bench', topics: { numPartitions: KAFKA_PARTITIONS } });
+    case 'kafka-platformatic':
+      return new KafkaTransport({ library: 'platformatic', brokers: endpoints.kafkaBrokers(), clientId: 'nestream-bench', topics: { numPartitions: KAFKA_PARTITIONS } });
   }
 }
 
 export function nestreamSubscriberOptions(broker: BrokerName): Record<string, unknown> {
-  if (broker === 'kafka') return { fromBeginning: true };
+  if (broker === 'kafka' || broker === 'kafka-platformatic') return { fromBeginning: true };
   if (broker === 'rabbitmq') return { queueArguments: { 'x-expires': QUEUE_EXPIRES_MS } };
   return {};
 }

@@ -46,7 +46,7 @@ const createScenario: ScenarioFactory = async (ctx) => {
       await app?.close();
       if (ctx.broker === 'jetstream') await deleteJetStreams(ctx.topic);
       if (ctx.broker === 'redis-streams') await deleteRedisKeys([ctx.topic]);
-      if (ctx.broker === 'kafka') await deleteKafkaTopics([ctx.topic]);
+      if (ctx.broker === 'kafka' || ctx.broker === 'kafka-platformatic') await deleteKafkaTopics([ctx.topic]);
     },
   };
   return scenario;

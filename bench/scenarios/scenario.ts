@@ -11,6 +11,8 @@ export interface ScenarioContext {
   readonly group: string;
   /** Deliveries in flight in the consumer (concurrency / prefetch / fetch size), alike for all. */
   readonly concurrency: number;
+  /** nest+validation: @nestjs/microservices with a ValidationPipe on the contract class. */
+  readonly validation: boolean;
 }
 
 export interface Scenario {
@@ -22,9 +24,10 @@ export interface Scenario {
   stop(): Promise<void>;
 }
 
-export type Implementation = 'nestream' | 'raw' | 'nest';
+/** The Node implementations; FastStream (bench/faststream/) runs in its own Python process. */
+export type Implementation = 'nestream' | 'raw' | 'nest' | 'nest-validation';
 
-export const BROKERS = ['memory', 'nats', 'jetstream', 'rabbitmq', 'redis-streams', 'redis-pubsub', 'kafka'] as const;
+export const BROKERS = ['memory', 'nats', 'jetstream', 'rabbitmq', 'redis-streams', 'redis-pubsub', 'kafka', 'kafka-platformatic'] as const;
 export type BrokerName = (typeof BROKERS)[number];
 
 export type ScenarioFactory = (ctx: ScenarioContext) => Promise<Scenario>;

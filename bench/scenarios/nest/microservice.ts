@@ -1,11 +1,14 @@
 // @nestjs/microservices as its docs show it: one microservice with an @EventPattern handler,
 // fed by a ClientProxy's emit(). Shared by every broker Nest supports; each broker file only
-// chooses the transport options.
+// chooses the transport options. nest+validation adds what a Nest team adds to check events:
+// a ValidationPipe on the payload, with the same class-validator class nestream's contract is
+// (whitelist + forbidNonWhitelisted, as nestream rejects extra keys).
 import 'reflect-metadata';
-import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { Controller, Module, ValidationPipe, type INestMicroservice, type PipeTransform } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, Ctx, EventPattern, Payload, type ClientOptions, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
+import { defineOrderContract } from '../../order-contract.js';
 import type { OrderCreatedEvent } from '../../workload.js';
 import type { OnEvent, Scenario, ScenarioContext } from '../scenario.js';
 
@@ -20,11 +23,14 @@ export interface NestSetup {
 export function nestScenario(ctx: ScenarioContext, setup: NestSetup): Scenario {
   let onEvent: OnEvent = () => undefined;
   const ack = setup.ack;
+  const pipes: PipeTransform[] = ctx.validation
+    ? [new ValidationPipe({ expectedType: defineOrderContract(ctx.topic), whitelist: true, forbidNonWhitelisted: true })]
+    : [];
 
   @Controller()
   class OrderHandlers {
     @EventPattern<Record<string, OrderCreatedEvent>>(ctx.topic)
-    onOrderCreated(@Payload() event: OrderCreatedEvent, @Ctx() context: unknown): void {
+    onOrderCreated(@Payload(...pipes) event: OrderCreatedEvent, @Ctx() context: unknown): void {
       onEvent(event);
       ack?.(context);
     }
