@@ -1,6 +1,7 @@
 export { KafkaTransport } from './kafka.transport.js';
 export { KafkaContext, type KafkaRawMessage } from './kafka.context.js';
 export type {
+  KafkaClientLibrary,
   KafkaPublishOptions,
   KafkaSubscribeOptions,
   KafkaTopicOptions,

@@ -33,6 +33,7 @@ export class PlatformaticGroupMember implements GroupMember {
   /** The leader epoch of each partition's last message, which a commit names. */
   private readonly leaderEpochs = new Map<string, number>();
   private waiting = 0;
+  private dispatchScheduled = false;
   private fetching = true;
   private crashed = false;
 
@@ -105,7 +106,23 @@ export class PlatformaticGroupMember implements GroupMember {
     queue.messages.push(toRecord(message));
     this.leaderEpochs.set(key, message.leaderEpoch);
     if (++this.waiting >= READ_AHEAD_HIGH) for (const stream of this.streams) stream.pause();
-    this.dispatch();
+    this.scheduleDispatch();
+  }
+
+  /**
+   * The stream hands over a fetch response one message at a time, in one burst of 'data'
+   * events. Dispatching on the first would start a batch of one and hold the rest of the
+   * partition until it finished: no overlap for per-key concurrency (and a handler waiting on a
+   * later message of its partition would wait forever). So the burst is gathered first, and a
+   * partition's batch is what arrived together, as kafkajs' eachBatch gives it.
+   */
+  private scheduleDispatch(): void {
+    if (this.dispatchScheduled) return;
+    this.dispatchScheduled = true;
+    setImmediate(() => {
+      this.dispatchScheduled = false;
+      if (this.fetching) this.dispatch();
+    });
   }
 
   /** Starts a batch for each partition with waiting messages and none running, up to the concurrency. */
