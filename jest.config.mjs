@@ -17,5 +17,7 @@ export default {
     { ...common, displayName: 'transports', testMatch: ['<rootDir>/test/transports/**/*.spec.ts'] },
     { ...common, displayName: 'brokers', testMatch: ['<rootDir>/test/brokers/**/*.spec.ts'] },
     { ...common, displayName: 'outbox', testMatch: ['<rootDir>/test/outbox/**/*.spec.ts'] },
+    // Apps built from the packed tarball (npm pack, npm install from the registry).
+    { ...common, displayName: 'packaging', testMatch: ['<rootDir>/test/packaging/**/*.spec.ts'] },
   ],
 };
