@@ -8,11 +8,11 @@ import { AppModule, Onboarding, UserCreatedV1, UserCreatedV2 } from '../support/
 
 const recipePath = new URL('../support/readme/contract-versions.recipe.ts', import.meta.url);
 
-describe('README, "Contract versions"', () => {
-  it('shows the recipe as this file holds it (imports aside), so what the README shows is what runs here', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+describe('docs/contracts.md, "Contract versions"', () => {
+  it('shows the recipe as this file holds it (imports aside), so what the page shows is what runs here', () => {
+    const page = readFileSync(new URL('../../docs/contracts.md', import.meta.url), 'utf8');
     const body = readFileSync(recipePath, 'utf8').replace(/^import[^\n]*\n/gm, '').trim();
-    expect(readme).toContain(body);
+    expect(page).toContain(body);
   });
 
   it('runs: a v1 producer, not yet moved, and a v2 one both reach the v2 consumer', async () => {
