@@ -4,7 +4,14 @@
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.jest.json' }] },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // docs/examples import nestream as a user would; tests that run an example get lib/.
+    '^nestream$': '<rootDir>/lib/index.ts',
+    '^nestream/testing$': '<rootDir>/lib/testing/index.ts',
+    '^nestream/(kafka|nats|rabbitmq|redis)$': '<rootDir>/lib/transports/$1/index.ts',
+    '^nestream/(health|outbox)$': '<rootDir>/lib/$1/index.ts',
+  },
   testEnvironment: 'node',
 };
 
@@ -17,5 +24,7 @@ export default {
     { ...common, displayName: 'transports', testMatch: ['<rootDir>/test/transports/**/*.spec.ts'] },
     { ...common, displayName: 'brokers', testMatch: ['<rootDir>/test/brokers/**/*.spec.ts'] },
     { ...common, displayName: 'outbox', testMatch: ['<rootDir>/test/outbox/**/*.spec.ts'] },
+    // Apps built from the packed tarball (npm pack, npm install from the registry).
+    { ...common, displayName: 'packaging', testMatch: ['<rootDir>/test/packaging/**/*.spec.ts'] },
   ],
 };

@@ -40,6 +40,7 @@ export type { InboundMessage, OutboundMessage, Delivery, NackOptions } from './c
 export type { EventMetadata } from './core/event-metadata.js';
 export { Headers, DeadLetterHeaders, ContentTypes, type MessageHeaders } from './core/headers.js';
 export { CorrelationScope } from './core/correlation.js';
+export { PublishValidationFilter, publishValidationResponse, type PublishValidationResponse } from './publishing/publish-validation.filter.js';
 export type { MessageInterceptor, ConsumeNext, PublishNext, PublishInfo } from './core/interceptor.js';
 export type { IdempotencyStore, TransactionalOutcome } from './core/idempotency-store.js';
 export { MemoryIdempotencyStore } from './interceptors/memory-idempotency-store.js';

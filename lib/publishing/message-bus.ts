@@ -22,6 +22,12 @@ export interface PublishOptions {
   idempotencyKey?: string;
   /** Default: a new UUID. */
   messageId?: string;
+  /**
+   * The flow this message belongs to, stamped as `correlation_id`. Default: the correlation id
+   * of the scope the publish runs in (the message being handled, the HTTP request, or
+   * `CorrelationScope.run`), else the message's own id.
+   */
+  correlationId?: string;
   /** Broker-specific publish options (see each transport). */
   transportOptions?: Record<string, unknown>;
 }
@@ -122,7 +128,14 @@ export class MessageBus {
     };
     if (contract?.version) headers[Headers.eventVersion] = contract.version;
     if (options.idempotencyKey) headers[Headers.idempotencyKey] = options.idempotencyKey;
+    if (options.correlationId !== undefined) headers[Headers.correlationId] = checkedCorrelationId(options.correlationId, topic);
     const transport = options.transport ?? this.registry.defaultName;
     return { transport, message: { topic, body, headers, key: options.key, options: options.transportOptions } };
   }
+}
+
+/** An explicit correlation id must name a flow: an empty one would read as "none" downstream. */
+function checkedCorrelationId(correlationId: unknown, topic: string): string {
+  if (typeof correlationId === 'string' && correlationId.length > 0) return correlationId;
+  throw new TypeError(`nestream publish to ${topic}: correlationId must be a non-empty string, got ${JSON.stringify(correlationId)}`);
 }

@@ -1,20 +1,13 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { assertCompatible, getPublisherToken, type EventPublisher } from '../../lib/index.js';
 import { eventually } from '../support/app-harness.js';
-import { AppModule, Onboarding, UserCreatedV1, UserCreatedV2 } from '../support/readme/contract-versions.recipe.js';
+import { AppModule, Onboarding, UserCreatedV1, UserCreatedV2 } from '../../docs/examples/contracts/versions.js';
 
-const recipePath = new URL('../support/readme/contract-versions.recipe.ts', import.meta.url);
+// docs/contracts.md shows this file (scripts/docs-examples.mjs keeps it in sync); here it runs.
 
-describe('README, "Contract versions"', () => {
-  it('shows the recipe as this file holds it (imports aside), so what the README shows is what runs here', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const body = readFileSync(recipePath, 'utf8').replace(/^import[^\n]*\n/gm, '').trim();
-    expect(readme).toContain(body);
-  });
-
+describe('docs/contracts.md, "Contract versions"', () => {
   it('runs: a v1 producer, not yet moved, and a v2 one both reach the v2 consumer', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const app = moduleRef.createNestApplication({ logger: false });

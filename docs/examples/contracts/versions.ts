@@ -1,6 +1,7 @@
+// app.module.ts: moving user.created from v1 to v2
 import { Controller, Module } from '@nestjs/common';
 import { IsEmail, IsIn, IsInt } from 'class-validator';
-import { assertCompatible, EventContract, NestreamModule, Subscriber, upcast, type MessageContext } from '../../../lib/index.js';
+import { assertCompatible, EventContract, NestreamModule, Subscriber, upcast, type MessageContext } from 'nestream';
 
 // 1. Keep v1 as it is and add v2 beside it: same event name, a new version.
 @EventContract('user.created', { version: 'v1' })
