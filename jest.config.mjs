@@ -17,5 +17,6 @@ export default {
     { ...common, displayName: 'transports', testMatch: ['<rootDir>/test/transports/**/*.spec.ts'] },
     { ...common, displayName: 'brokers', testMatch: ['<rootDir>/test/brokers/**/*.spec.ts'] },
     { ...common, displayName: 'outbox', testMatch: ['<rootDir>/test/outbox/**/*.spec.ts'] },
+    { ...common, displayName: 'dead-letters', testMatch: ['<rootDir>/test/dead-letters/**/*.spec.ts'] },
   ],
 };

@@ -63,6 +63,9 @@ export { TransportRegistry } from './config/transport-registry.js';
 export { NestreamRegistrar } from './discovery/nestream.registrar.js';
 
 // Observability (metrics, tracing, health; the terminus indicator is in 'nestream/health')
+export * from './dead-letters/index.js';
+export type { BrowsedMessage, BrowsedMessages } from './core/browse.js';
+export type { LogFields } from './core/log-fields.js';
 export { NestreamHealth, type NestreamHealthReport, type TransportHealthReport } from './health/nestream-health.js';
 export { NestreamMetricsModule, type NestreamMetricsModuleOptions } from './observability/nestream-metrics.module.js';
 export { NestreamMetrics } from './observability/nestream-metrics.js';

@@ -19,6 +19,7 @@ export const LAYERS = [
   'discovery',
   'health',
   'outbox',
+  'dead-letters',
   'asyncapi',
   'module',
   'testing',
