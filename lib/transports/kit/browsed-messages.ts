@@ -7,6 +7,11 @@ export interface BrowseOperations {
   release?(): Promise<void>;
 }
 
+/** A browse that found nothing (the topic or queue does not exist). */
+export function noBrowsedMessages(): BrowsedMessages {
+  return browsedMessages([], { remove: async () => undefined });
+}
+
 /**
  * What every transport's `browse()` hands back: the messages, each removable once and only
  * while held, and a `release()` that runs once however often it is called.
