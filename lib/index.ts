@@ -38,7 +38,7 @@ export { getPublisherToken } from './decorators/publisher-token.js';
 export { MessageContext, type MessageContextInit } from './core/message-context.js';
 export type { InboundMessage, OutboundMessage, Delivery, NackOptions } from './core/message.js';
 export type { EventMetadata } from './core/event-metadata.js';
-export { Headers, DeadLetterHeaders, ContentTypes, type MessageHeaders } from './core/headers.js';
+export { Headers, DeadLetterHeaders, ReplayHeaders, ContentTypes, type MessageHeaders } from './core/headers.js';
 export { CorrelationScope } from './core/correlation.js';
 export type { MessageInterceptor, ConsumeNext, PublishNext, PublishInfo } from './core/interceptor.js';
 export type { IdempotencyStore, TransactionalOutcome } from './core/idempotency-store.js';

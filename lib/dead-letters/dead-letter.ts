@@ -1,6 +1,5 @@
 import type { BrowsedMessage } from '../core/browse.js';
-import { DeadLetterHeaders, Headers } from '../core/headers.js';
-import { ReplayHeaders } from './replay-headers.js';
+import { DeadLetterHeaders, Headers, ReplayHeaders } from '../core/headers.js';
 
 /** One dead letter as the DeadLetters service shows it: what failed, where, how often, how long ago. */
 export interface DeadLetter {

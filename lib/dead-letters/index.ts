@@ -3,4 +3,3 @@ export type { DeadLetter, DeadLetterMessage } from './dead-letter.js';
 export type { DeadLetterQuery } from './dead-letter-query.js';
 export type { ReplayOptions } from './replay-options.js';
 export type { ReplayReport, ReplayedLetter } from './replay-report.js';
-export { ReplayHeaders } from './replay-headers.js';

@@ -1,12 +1,4 @@
-import { DeadLetterHeaders, Headers, type MessageHeaders } from '../core/headers.js';
-
-/** Headers a replayed message carries, besides its original ones. */
-export const ReplayHeaders = {
-  /** `<transport>:<dead-letter topic>` the message was replayed from. */
-  replayedFrom: 'x-replayed-from',
-  /** How many times it has been replayed; a dead letter keeps it, so a replay that fails again counts on. */
-  replayCount: 'x-replay-count',
-} as const;
+import { DeadLetterHeaders, Headers, ReplayHeaders, type MessageHeaders } from '../core/headers.js';
 
 /**
  * The headers of a replayed copy: the original headers (event id, correlation id, trace
