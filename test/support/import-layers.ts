@@ -19,8 +19,8 @@ export const LAYERS = [
   'discovery',
   'health',
   'outbox',
-  'dead-letters',
   'asyncapi',
+  'dead-letters',
   'module',
   'testing',
 ] as const;
