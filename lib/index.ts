@@ -62,9 +62,11 @@ export { MemoryTransport, type MemoryTransportOptions } from './transports/memor
 export { TransportRegistry } from './config/transport-registry.js';
 export { NestreamRegistrar } from './discovery/nestream.registrar.js';
 
-// Observability (metrics, tracing, health; the terminus indicator is in 'nestream/health')
+// Dead letters in operation: list, peek, replay (docs/dead-letters.md)
 export * from './dead-letters/index.js';
 export type { BrowsedMessage, BrowsedMessages } from './core/browse.js';
+
+// Observability (metrics, tracing, health; the terminus indicator is in 'nestream/health')
 export type { LogFields } from './core/log-fields.js';
 export { NestreamHealth, type NestreamHealthReport, type TransportHealthReport } from './health/nestream-health.js';
 export { NestreamMetricsModule, type NestreamMetricsModuleOptions } from './observability/nestream-metrics.module.js';
