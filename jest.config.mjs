@@ -26,5 +26,6 @@ export default {
     { ...common, displayName: 'outbox', testMatch: ['<rootDir>/test/outbox/**/*.spec.ts'] },
     // Apps built from the packed tarball (npm pack, npm install from the registry).
     { ...common, displayName: 'packaging', testMatch: ['<rootDir>/test/packaging/**/*.spec.ts'] },
+    { ...common, displayName: 'dead-letters', testMatch: ['<rootDir>/test/dead-letters/**/*.spec.ts'] },
   ],
 };

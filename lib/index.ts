@@ -38,7 +38,7 @@ export { getPublisherToken } from './decorators/publisher-token.js';
 export { MessageContext, type MessageContextInit } from './core/message-context.js';
 export type { InboundMessage, OutboundMessage, Delivery, NackOptions } from './core/message.js';
 export type { EventMetadata } from './core/event-metadata.js';
-export { Headers, DeadLetterHeaders, ContentTypes, type MessageHeaders } from './core/headers.js';
+export { Headers, DeadLetterHeaders, ReplayHeaders, ContentTypes, type MessageHeaders } from './core/headers.js';
 export { CorrelationScope } from './core/correlation.js';
 export { PublishValidationFilter, publishValidationResponse, type PublishValidationResponse } from './publishing/publish-validation.filter.js';
 export type { MessageInterceptor, ConsumeNext, PublishNext, PublishInfo } from './core/interceptor.js';
@@ -63,7 +63,12 @@ export { MemoryTransport, type MemoryTransportOptions } from './transports/memor
 export { TransportRegistry } from './config/transport-registry.js';
 export { NestreamRegistrar } from './discovery/nestream.registrar.js';
 
+// Dead letters in operation: list, peek, replay (docs/dead-letters.md)
+export * from './dead-letters/index.js';
+export type { BrowsedMessage, BrowsedMessages } from './core/browse.js';
+
 // Observability (metrics, tracing, health; the terminus indicator is in 'nestream/health')
+export type { LogFields } from './core/log-fields.js';
 export { NestreamHealth, type NestreamHealthReport, type TransportHealthReport } from './health/nestream-health.js';
 export { NestreamMetricsModule, type NestreamMetricsModuleOptions } from './observability/nestream-metrics.module.js';
 export { NestreamMetrics } from './observability/nestream-metrics.js';

@@ -37,7 +37,8 @@ function usage(code: number, problem?: string): number {
   return code;
 }
 
-async function loadModule(spec: string): Promise<Type | DynamicModule> {
+/** The app module a CLI command names: `<file>[#ExportName]` (the dlq command loads apps this way too). */
+export async function loadModule(spec: string): Promise<Type | DynamicModule> {
   const hash = spec.lastIndexOf('#');
   const [file, exportName] = hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : [spec, undefined];
   const exports = (await import(pathToFileURL(resolve(file)).href).catch((error: unknown) => {

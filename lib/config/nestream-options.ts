@@ -70,8 +70,9 @@ export interface TracingOptions {
 export interface LoggingOptions {
   /**
    * One debug line when a message is received and one when it is handled (ids, topic,
-   * transport, attempt, outcome, duration). 'auto' (default): when the app's logger has the
-   * debug level on at bootstrap. Lines are never built while debug is off.
+   * transport, attempt, outcome, duration). Default false: two lines per message drown the
+   * rest. 'auto': when the app's logger has the debug level on at bootstrap. Lines are never
+   * built while debug is off.
    */
   messages?: boolean | 'auto';
   /** Add the payload to those lines (at most 1 KiB). Default false: payloads may hold personal data. */
@@ -101,7 +102,7 @@ export interface NestreamModuleOptions {
   metrics?: MetricsOptions | boolean;
   /** OpenTelemetry spans and W3C trace context in headers, through `@opentelemetry/api` (an optional peer). Default off. */
   tracing?: TracingOptions | boolean;
-  /** Per-message debug lines. */
+  /** Per-message debug lines (off by default); docs/logging.md. */
   logging?: LoggingOptions;
   /**
    * `upcast(Old, New, fn)` declarations: a subscriber of a versioned contract also takes older

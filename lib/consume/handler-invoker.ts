@@ -1,5 +1,6 @@
 import { ExternalContextCreator, type ParamsFactory } from '@nestjs/core';
 import type { MessageContext } from '../core/message-context.js';
+import { withoutDuplicateErrorLogs } from './quiet-exceptions.js';
 
 /** Nest stores @Payload() / @Ctx() under the route-arguments key with these RpcParamtype values. */
 const ROUTE_ARGS_METADATA = '__routeArguments__';
@@ -24,8 +25,9 @@ export type HandlerInvocation = (payload: unknown, ctx: MessageContext | readonl
 /**
  * Wraps a handler method with Nest's external context, so the app's guards, interceptors,
  * pipes and exception filters apply to it as to an RPC handler (`context.getType() === 'rpc'`).
+ * An error no filter of the app handles is not logged by Nest: nestream logs it (quiet-exceptions.ts).
  */
 export function createHandlerInvocation(creator: ExternalContextCreator, instance: object, methodName: string): HandlerInvocation {
   const method = (instance as Record<string, (...args: unknown[]) => unknown>)[methodName]!;
-  return creator.create(instance, method, methodName, ROUTE_ARGS_METADATA, new MessageParamsFactory(), undefined, undefined, undefined, 'rpc');
+  return withoutDuplicateErrorLogs(creator).create(instance, method, methodName, ROUTE_ARGS_METADATA, new MessageParamsFactory(), undefined, undefined, undefined, 'rpc');
 }

@@ -36,6 +36,14 @@ export const DeadLetterHeaders = {
   lastFailureAt: 'x-dlq-last-failure-at',
 } as const;
 
+/** Headers a dead letter replayed by the DeadLetters service carries, besides its original ones. */
+export const ReplayHeaders = {
+  /** `<transport>:<dead-letter topic>` the message was replayed from. */
+  replayedFrom: 'x-replayed-from',
+  /** How many times it has been replayed; a dead letter keeps it, so a replay that fails again counts on. */
+  replayCount: 'x-replay-count',
+} as const;
+
 export const ContentTypes = {
   json: 'application/json',
   text: 'text/plain',

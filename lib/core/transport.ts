@@ -1,3 +1,4 @@
+import type { BrowsedMessages } from './browse.js';
 import type { Delivery, OutboundMessage } from './message.js';
 import type { MessageContext, MessageContextInit } from './message-context.js';
 
@@ -91,5 +92,10 @@ export interface Transport {
   unwrap<T = unknown>(): T;
   /** Transports with broker-specific getters return a subclass (KafkaContext, NatsContext, ...). */
   createContext?(init: MessageContextInit): MessageContext;
+  /**
+   * Up to `limit` messages of `topic`, oldest first, read without consuming them (dead-letter
+   * inspection and replay, docs/dead-letters.md); each transport documents how.
+   */
+  browse?(topic: string, limit: number): Promise<BrowsedMessages>;
 }
 

@@ -2,6 +2,7 @@ import { MessageValidationError, BadMessageError, NackMessage, SettleSignal } fr
 import { DeadLetterHeaders, Headers, type MessageHeaders } from '../core/headers.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
+import { errorFields, messageFields } from '../core/log-fields.js';
 import { deliveryState, type MessageContext } from '../core/message-context.js';
 import type { OutboundMessage } from '../core/message.js';
 import type { ResolvedDeadLetter } from '../config/handler-binding.js';
@@ -44,6 +45,8 @@ export class DeadLetterInterceptor implements MessageInterceptor {
       } catch (publishError) {
         this.logger.error(
           `${ctx.handler}: dead-letter publish to ${this.destination.topic} failed (${(publishError as Error).message}); the message stays unacked`,
+          undefined,
+          { ...messageFields(ctx), outcome: 'dead-letter-failed', dead_letter_topic: this.destination.topic, error: errorFields(publishError) },
         );
         throw new NackMessage({ delayMs: REDELIVER_AFTER_FAILED_DLQ_MS }, 'dead-letter publish failed', { cause: publishError });
       }
@@ -54,6 +57,7 @@ export class DeadLetterInterceptor implements MessageInterceptor {
       this.logger.error(
         `${ctx.handler} dead-lettered message ${ctx.event.id ?? '-'} (${ctx.event.type ?? ctx.topic}) of ${ctx.topic} to ${this.destination.topic} after ${ctx.attempt} attempt(s): ${err?.name}: ${err?.message}`,
         err?.stack,
+        { ...messageFields(ctx), outcome: 'dead-lettered', reason: message.headers[DeadLetterHeaders.reason], dead_letter_topic: this.destination.topic, error: errorFields(error, true) },
       );
       return undefined;
     }

@@ -1,6 +1,7 @@
 import { NackMessage, NonRetryableError, SettleSignal, type ErrorClass } from '../core/errors.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
+import { errorFields, messageFields } from '../core/log-fields.js';
 import { deliveryState, type MessageContext } from '../core/message-context.js';
 import type { ResolvedRetry } from '../config/handler-binding.js';
 import { backoffDelay } from '../core/backoff.js';
@@ -53,17 +54,17 @@ export class RetryInterceptor implements MessageInterceptor {
       if (state.attempt >= this.retry.attempts) throw error;
       const delayMs = backoffDelay(state.attempt, this.retry.backoff);
       state.recordRetry();
-      this.warn(state, error, delayMs);
+      this.warn(state, error, delayMs, ctx);
       throw new NackMessage({ delayMs }, `retry ${state.attempt + 1}/${this.retry.attempts} in ${delayMs} ms`, { cause: error });
     }
   }
 
   private inProcess(ctx: MessageContext, next: ConsumeNext): Promise<unknown> {
-    return this.runInProcess(deliveryState(ctx), () => next(ctx));
+    return this.runInProcess(deliveryState(ctx), () => next(ctx), ctx);
   }
 
   /** The in-process loop, for anything that runs as one unit: a message, or a whole batch. */
-  async runInProcess(target: RetryTarget, run: () => Promise<unknown>): Promise<unknown> {
+  async runInProcess(target: RetryTarget, run: () => Promise<unknown>, ctx?: MessageContext): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       target.setAttempt(attempt);
       try {
@@ -74,7 +75,7 @@ export class RetryInterceptor implements MessageInterceptor {
         if (attempt >= this.retry.attempts) throw error;
         const delayMs = backoffDelay(attempt, this.retry.backoff);
         target.recordRetry?.();
-        this.warn(target, error, delayMs);
+        this.warn(target, error, delayMs, ctx);
         await this.wait(target, delayMs);
       }
     }
@@ -92,9 +93,12 @@ export class RetryInterceptor implements MessageInterceptor {
     }
   }
 
-  private warn(target: RetryTarget, error: unknown, delayMs: number): void {
+  /** One line per retry, with the error message and no stack (the dead letter's line has it). */
+  private warn(target: RetryTarget, error: unknown, delayMs: number, ctx: MessageContext | undefined): void {
+    const fields = ctx ? messageFields(ctx) : { topic: target.topic, handler: target.handler, attempt: target.attempt };
     this.logger.warn(
       `${target.handler} failed on ${target.topic} (attempt ${target.attempt}/${this.retry.attempts}): ${(error as Error)?.message}; retrying in ${delayMs} ms`,
+      { ...fields, outcome: 'retry', attempts: this.retry.attempts, retry_in_ms: delayMs, error: errorFields(error) },
     );
   }
 }

@@ -1,6 +1,7 @@
 import { AckMessage, NackMessage, RejectMessage } from '../core/errors.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import { NestreamLogger } from '../core/logger.js';
+import { errorFields, messageFields } from '../core/log-fields.js';
 import type { MessageContext } from '../core/message-context.js';
 import type { AckPolicy } from '../config/nestream-options.js';
 
@@ -32,10 +33,17 @@ export class SettleInterceptor implements MessageInterceptor {
       if (error instanceof NackMessage) return await ctx.nack(error.options);
       if (error instanceof RejectMessage) return await ctx.reject();
       const err = error as Error;
-      this.logger.error(`${ctx.handler} failed on ${ctx.topic} and is rejected (dead letters are off): ${err?.message}`, err?.stack);
+      this.logger.error(`${ctx.handler} failed on ${ctx.topic} and is rejected (dead letters are off): ${err?.message}`, err?.stack, {
+        ...messageFields(ctx),
+        outcome: 'rejected',
+        error: errorFields(error, true),
+      });
       await ctx.reject();
     } catch (settleError) {
-      this.logger.error(`${ctx.handler}: settling a message of ${ctx.topic} failed: ${(settleError as Error).message}`);
+      this.logger.error(`${ctx.handler}: settling a message of ${ctx.topic} failed: ${(settleError as Error).message}`, undefined, {
+        ...messageFields(ctx),
+        error: errorFields(settleError),
+      });
     }
   }
 }

@@ -9,6 +9,7 @@ import { MemoryIdempotencyStore } from '../interceptors/memory-idempotency-store
 import { EventPublisher } from '../publishing/event-publisher.js';
 import { MessageBus, type PublishOptions } from '../publishing/message-bus.js';
 import { NestreamHealth } from '../health/nestream-health.js';
+import { DeadLetters } from '../dead-letters/dead-letters.service.js';
 import { NESTREAM_TELEMETRY, NestreamTelemetry } from '../observability/nestream-telemetry.js';
 import { PublishPipeline } from '../publishing/publish-pipeline.js';
 import { getPublisherToken } from '../decorators/publisher-token.js';
@@ -50,8 +51,9 @@ export class NestreamFeatureModule {}
       inject: [NESTREAM_OPTIONS, TransportRegistry],
     },
     NestreamHealth,
+    DeadLetters,
   ],
-  exports: [MessageBus, TransportRegistry, NestreamRegistrar, NestreamHealth, NESTREAM_TELEMETRY],
+  exports: [MessageBus, TransportRegistry, NestreamRegistrar, NestreamHealth, NESTREAM_TELEMETRY, DeadLetters],
 })
 export class NestreamModule extends ConfigurableNestreamModule {
   /** Typed publishers for these contracts (or topics), injectable with `@InjectPublisher(X)`. */

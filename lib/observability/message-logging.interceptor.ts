@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { messageFields } from '../core/log-fields.js';
+import { NestreamLogger } from '../core/logger.js';
 import type { ConsumeNext, MessageInterceptor } from '../core/interceptor.js';
 import type { MessageContext } from '../core/message-context.js';
 import { outcomeOf, type MessageOutcome } from './message-outcome.js';
@@ -8,12 +10,12 @@ const PAYLOAD_LOG_LIMIT = 1024;
 /**
  * A debug line when a message is received and one when it is handled, through Nest's Logger
  * (so pino / winston adapters get them): event type, version and id, correlation id, topic, transport,
- * handler, attempt, and then outcome and duration. No payload unless asked for. Sits right
+ * handler, attempt, and then outcome and duration, in the text and as fields. No payload unless asked for. Sits right
  * inside correlation, so the correlation id is known (a new one when the message had none).
  * Retries (warn) and dead letters (error) are logged where they happen.
  */
 export class MessageLoggingInterceptor implements MessageInterceptor {
-  private readonly logger = new Logger('Nestream');
+  private readonly logger = new NestreamLogger('Nestream', false);
 
   constructor(private readonly payloads: boolean) {}
 
@@ -21,7 +23,8 @@ export class MessageLoggingInterceptor implements MessageInterceptor {
     // Checked per message, so a level raised at runtime silences the lines at once, unbuilt.
     if (!Logger.isLevelEnabled('debug')) return next(ctx);
     const startedAt = performance.now();
-    this.logger.debug(`received ${this.describe(ctx)}${this.payloads ? ` payload=${payloadText(ctx)}` : ''}`);
+    const payload = this.payloads ? payloadText(ctx) : undefined;
+    this.logger.debug(`received ${this.describe(ctx)}${payload === undefined ? '' : ` payload=${payload}`}`, { ...messageFields(ctx), payload });
     try {
       const result = await next(ctx);
       this.handled(ctx, outcomeOf(ctx), startedAt);
@@ -34,7 +37,11 @@ export class MessageLoggingInterceptor implements MessageInterceptor {
 
   private handled(ctx: MessageContext, outcome: MessageOutcome, startedAt: number): void {
     const ms = (performance.now() - startedAt).toFixed(1);
-    this.logger.debug(`handled ${this.describe(ctx)} outcome=${outcome} duration_ms=${ms}`);
+    this.logger.debug(`handled ${this.describe(ctx)} outcome=${outcome} duration_ms=${ms}`, {
+      ...messageFields(ctx),
+      outcome,
+      duration_ms: Number(ms),
+    });
   }
 
   private describe(ctx: MessageContext): string {

@@ -63,7 +63,7 @@ export class NestreamTelemetry {
       telemetry.tracing = new ConsumeTracingInterceptor(this.tracing.api, this.tracing.tracer, system);
     }
     if (this.metrics) telemetry.metrics = new ConsumeMetricsInterceptor(this.metrics, binding.transport, binding.id);
-    const messages = this.logging.messages ?? 'auto';
+    const messages = this.logging.messages ?? false;
     if (messages === true || (messages === 'auto' && Logger.isLevelEnabled('debug'))) {
       telemetry['message-logs'] = new MessageLoggingInterceptor(this.logging.payloads ?? false);
     }

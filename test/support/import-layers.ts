@@ -20,6 +20,7 @@ export const LAYERS = [
   'health',
   'outbox',
   'asyncapi',
+  'dead-letters',
   'module',
   'testing',
 ] as const;

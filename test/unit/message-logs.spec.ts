@@ -16,6 +16,7 @@ import { eventually } from '../support/app-harness.js';
 
 interface Line {
   level: string;
+  /** The text; a non-console logger gets an object `{ msg, ...fields }` whose string is the text. */
   message: string;
   context?: string;
   stack?: string;
@@ -24,11 +25,12 @@ interface Line {
 /** A logger adapter as pino or winston would plug in, keeping every line. */
 class CapturingLogger implements LoggerService {
   readonly lines: Line[] = [];
-  log = (message: string, context?: string) => void this.lines.push({ level: 'log', message, context });
-  warn = (message: string, context?: string) => void this.lines.push({ level: 'warn', message, context });
-  debug = (message: string, context?: string) => void this.lines.push({ level: 'debug', message, context });
-  verbose = (message: string, context?: string) => void this.lines.push({ level: 'verbose', message, context });
-  error = (message: string, stack?: string, context?: string) => void this.lines.push({ level: 'error', message, stack, context });
+  log = (message: unknown, context?: string) => void this.lines.push({ level: 'log', message: String(message), context });
+  warn = (message: unknown, context?: string) => void this.lines.push({ level: 'warn', message: String(message), context });
+  debug = (message: unknown, context?: string) => void this.lines.push({ level: 'debug', message: String(message), context });
+  verbose = (message: unknown, context?: string) => void this.lines.push({ level: 'verbose', message: String(message), context });
+  error = (message: unknown, stack?: string, context?: string) =>
+    void this.lines.push({ level: 'error', message: String(message), stack: stack ?? (message as { error?: { stack?: string } }).error?.stack, context });
   nestream(level: string): Line[] {
     return this.lines.filter((line) => line.level === level && line.context === 'Nestream' && !line.message.includes('subscribed to'));
   }
@@ -64,7 +66,7 @@ class Handlers {
 describe('message logs', () => {
   it('logs a debug line when a message is received and when it is handled, with its ids and no payload', async () => {
     const logger = new CapturingLogger();
-    const bus = await boot(logger, {}, [Handlers]);
+    const bus = await boot(logger, { logging: { messages: true } }, [Handlers]);
     await bus.publish('l.ok', { email: 'private@example.com' }, { messageId: 'm-42', headers: { correlation_id: 'c-42' } });
     await eventually(() => logger.nestream('debug').length === 2, 'two debug lines');
     const [received, handled] = logger.nestream('debug').map((line) => line.message);
@@ -75,7 +77,7 @@ describe('message logs', () => {
 
   it('adds the payload only when asked to', async () => {
     const logger = new CapturingLogger();
-    const bus = await boot(logger, { logging: { payloads: true } }, [Handlers]);
+    const bus = await boot(logger, { logging: { messages: true, payloads: true } }, [Handlers]);
     await bus.publish('l.ok', { email: 'private@example.com' });
     await eventually(() => logger.nestream('debug').length === 2, 'two debug lines');
     expect(logger.nestream('debug')[0]!.message).toContain('payload={"email":"private@example.com"}');
@@ -83,7 +85,7 @@ describe('message logs', () => {
 
   it('warns on each retry and logs the dead letter as an error, with the error and its stack', async () => {
     const logger = new CapturingLogger();
-    const bus = await boot(logger, {}, [Handlers]);
+    const bus = await boot(logger, { logging: { messages: true } }, [Handlers]);
     await bus.publish('l.bad', { secret: 'do-not-log' }, { messageId: 'm-7' });
     await eventually(() => logger.nestream('error').length === 1, 'the dead-letter error');
     const warnings = logger.nestream('warn').map((line) => line.message);
@@ -97,8 +99,12 @@ describe('message logs', () => {
     expect(logger.lines.map((line) => line.message).join('\n')).not.toContain('do-not-log');
   });
 
-  it('adds no per-message logging when the app logs no debug, nor when turned off', async () => {
-    await boot(['log', 'warn', 'error'], {}, [Handlers]);
+  it('adds no per-message logging by default, nor on auto when the app logs no debug', async () => {
+    await boot(['log', 'warn', 'error', 'debug'], {}, [Handlers]);
+    expect(app!.get<NestreamTelemetry>(NESTREAM_TELEMETRY).consume({ id: 'Handlers.ok', transport: 'memory' })['message-logs']).toBeUndefined();
+    await app!.close();
+
+    await boot(['log', 'warn', 'error'], { logging: { messages: 'auto' } }, [Handlers]);
     expect(app!.get<NestreamTelemetry>(NESTREAM_TELEMETRY).consume({ id: 'Handlers.ok', transport: 'memory' })['message-logs']).toBeUndefined();
     await app!.close();
 

@@ -8,7 +8,7 @@ import { NestreamModule } from 'nestream';
       serviceName: 'users',
       metrics: true,                   // prom-client (optional peer): npm install prom-client
       tracing: true,                   // @opentelemetry/api (optional peer): npm install @opentelemetry/api
-      logging: { messages: 'auto' },   // per-message debug lines (the default)
+      logging: { messages: true },     // per-message debug lines (off by default)
     }),
   ],
 })

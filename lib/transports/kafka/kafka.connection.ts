@@ -1,3 +1,4 @@
+import type { BrowsedMessages } from '../../core/browse.js';
 import type { NestreamLogger } from '../../core/logger.js';
 import type { KafkaRecord } from './kafka.context.js';
 import type { ResolvedKafkaOptions } from './kafka.options.js';
@@ -18,6 +19,8 @@ export interface KafkaConnection {
   /** A metadata error that a young broker or a controller change gives for a moment: worth trying again. */
   isTransientMetadataError(error: unknown): boolean;
   groupMember(init: GroupMemberInit): GroupMember;
+  /** A topic's records read by its replay group, for dead-letter inspection (kafkajs only, for now). */
+  browse?(topic: string, limit: number): Promise<BrowsedMessages>;
   /** Disconnects the producer and the admin client. */
   close(): Promise<void>;
 }

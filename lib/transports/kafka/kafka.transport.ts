@@ -1,3 +1,4 @@
+import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
 import { redactSecrets } from '../../core/redact.js';
 import type { OutboundMessage } from '../../core/message.js';
@@ -91,6 +92,13 @@ export class KafkaTransport implements Transport {
     if (statuses.includes('down')) return this.status.health(subscriptions, this.status.lastError ?? 'a consumer group is down');
     const health = this.status.health(subscriptions);
     return statuses.includes('connecting') ? { ...health, status: 'connecting' } : health;
+  }
+
+  /** The topic's records by its replay consumer group, nothing committed until one is removed (kafkajs.browse.ts). */
+  async browse(topic: string, limit: number): Promise<BrowsedMessages> {
+    const { connection } = await this.connected();
+    if (!connection.browse) throw new Error(`KafkaTransport with library '${this.options.library}' cannot browse topics yet; kafkajs can`);
+    return connection.browse(topic, limit);
   }
 
   /** The kafkajs `Kafka` client (create your own admin/consumers from it); undefined before connect. */

@@ -1,8 +1,10 @@
 import type { Admin, Kafka, KafkaConfig, Producer } from 'kafkajs';
+import type { BrowsedMessages } from '../../core/browse.js';
 import type { NestreamLogger } from '../../core/logger.js';
 import type { GroupMember, GroupMemberInit, KafkaConnection, TopicRecords, TopicSpec } from './kafka.connection.js';
 import type { ResolvedKafkajsOptions } from './kafka.options.js';
 import { subscriptionAwareAssigner } from './kafkajs.assigner.js';
+import { browseKafkaTopic } from './kafkajs.browse.js';
 import { KafkajsGroupMember } from './kafkajs.group-member.js';
 import { nestLogCreator } from './kafkajs.logger.js';
 
@@ -83,6 +85,10 @@ export class KafkajsConnection implements KafkaConnection {
 
   groupMember(init: GroupMemberInit): GroupMember {
     return new KafkajsGroupMember(this.kafka, this.consumerConfig, init);
+  }
+
+  browse(topic: string, limit: number): Promise<BrowsedMessages> {
+    return browseKafkaTopic(this.kafka, this.admin, topic, limit);
   }
 
   async close(): Promise<void> {

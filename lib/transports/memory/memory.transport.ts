@@ -1,11 +1,18 @@
+import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
 import type { OutboundMessage } from '../../core/message.js';
 import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { MemoryGroup, GroupMember } from './memory.group.js';
+import { MemoryDeadLetterLog } from './memory.dead-letter-log.js';
 
 export interface MemoryTransportOptions {
   /** Messages larger than this are refused at publish, as a broker would. Default 16 MiB. */
   maxMessageBytes?: number;
+  /**
+   * Messages published to a topic ending in `.dlq` are also kept (the newest this many per
+   * topic), so `browse()` and the DeadLetters service see them as on a broker. Default 10,000; 0: none.
+   */
+  deadLetterRetention?: number;
 }
 
 /**
@@ -30,6 +37,7 @@ export class MemoryTransport implements Transport {
   private readonly topics = new Map<string, Map<string, MemoryGroup>>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly maxMessageBytes: number;
+  private readonly deadLetters: MemoryDeadLetterLog;
   private closed = false;
   private subscriptionCount = 0;
   /** Ends the drains of closing subscriptions: `close()` cuts them short. */
@@ -38,6 +46,7 @@ export class MemoryTransport implements Transport {
 
   constructor(options: MemoryTransportOptions = {}) {
     this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
+    this.deadLetters = new MemoryDeadLetterLog(options.deadLetterRetention ?? 10_000);
   }
 
   async connect(): Promise<void> {
@@ -50,6 +59,7 @@ export class MemoryTransport implements Transport {
     if (message.body.length > this.maxMessageBytes) {
       throw new Error(`Message to ${message.topic} is ${message.body.length} bytes; the limit is ${this.maxMessageBytes}`);
     }
+    if (message.topic.endsWith('.dlq')) this.deadLetters.keep(message);
     const groups = this.topics.get(message.topic);
     if (!groups) return;
     for (const group of groups.values()) {
@@ -66,6 +76,11 @@ export class MemoryTransport implements Transport {
     this.subscriptionCount++;
     let closing: Promise<void> | undefined;
     return { close: () => (closing ??= this.closeMember(group, member)) };
+  }
+
+  /** The kept messages of a `.dlq` topic (see `deadLetterRetention`); removing one forgets it. */
+  async browse(topic: string, limit: number): Promise<BrowsedMessages> {
+    return this.deadLetters.browse(topic, limit);
   }
 
   /** Declares a group so it keeps messages published before its first member subscribes. */

@@ -1,7 +1,9 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { NestreamLogger } from '../../core/logger.js';
+import type { BrowsedMessages } from '../../core/browse.js';
 import type { SubscribeRequest, Subscription, TransportCapabilities } from '../../core/transport.js';
+import { browseJetStream } from './jetstream.browse.js';
 import { CoreConsumer } from './consumers/core-consumer.js';
 import { JetStreamConsumer } from './consumers/jetstream-consumer.js';
 import type { NatsLink } from './nats.connection.js';
@@ -31,6 +33,8 @@ export interface NatsMode {
   open(nc: NatsConnection): Promise<void>;
   consumer(request: SubscribeRequest, onClosed: () => void): NatsConsumer;
   checkSubscriberOptions(options: Readonly<Record<string, unknown>>): string[];
+  /** JetStream only: a topic's stored messages, read without a consumer. */
+  browse?(topic: string, limit: number): Promise<BrowsedMessages>;
 }
 
 export function natsMode(options: ResolvedNatsOptions, link: NatsLink, logger: NestreamLogger): NatsMode {
@@ -108,5 +112,9 @@ class JetStreamMode implements NatsMode {
 
   checkSubscriberOptions(options: Readonly<Record<string, unknown>>): string[] {
     return checkNatsSubscriberOptions(true, options);
+  }
+
+  browse(topic: string, limit: number): Promise<BrowsedMessages> {
+    return browseJetStream(this.jsm!, topic, limit);
   }
 }

@@ -1,6 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { Headers } from '../../core/headers.js';
+import { Headers, ReplayHeaders } from '../../core/headers.js';
 import type { OutboundMessage } from '../../core/message.js';
 import { withTimeout } from '../kit/timers.js';
 import { FlushBatcher } from './flush-batcher.js';
@@ -71,13 +71,15 @@ export class JetStreamPublisher implements NatsPublisher {
 /**
  * The `Nats-Msg-Id` the stream deduplicates on: the idempotency key, else the message id.
  * It is scoped by subject, because a stream may hold several subjects: a dead-lettered copy
- * (same message id, `<topic>.dlq`) must not be dropped as a duplicate of its original.
+ * (same message id, `<topic>.dlq`) must not be dropped as a duplicate of its original, nor
+ * a replayed dead letter (same topic and id again, `x-replay-count` raised).
  */
 function publishMsgId(message: OutboundMessage, options: NatsPublishOptions): string | undefined {
   if (options.msgId === false) return undefined;
   if (options.msgId) return options.msgId;
   const id = message.headers[Headers.idempotencyKey] ?? message.headers[Headers.messageId];
-  return id ? `${message.topic}:${id}` : undefined;
+  const replay = message.headers[ReplayHeaders.replayCount];
+  return id ? `${message.topic}:${id}${replay ? `:replay-${replay}` : ''}` : undefined;
 }
 
 /** nats.js reports "no stream listens on this subject" as no responders / JetStream not enabled. */

@@ -1,3 +1,4 @@
+import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
 import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
@@ -67,6 +68,13 @@ export class NatsTransport implements Transport {
 
   checkSubscriberOptions(options: Readonly<Record<string, unknown>>): readonly string[] {
     return this.mode.checkSubscriberOptions(options);
+  }
+
+  /** JetStream: the stream's messages of the topic by message get, no consumer (jetstream.browse.ts). Core NATS stores nothing. */
+  async browse(topic: string, limit: number): Promise<BrowsedMessages> {
+    if (!this.mode.browse) throw new Error('NatsTransport without jetstream stores no messages to browse; dead letters need JetStream');
+    await this.connect();
+    return this.mode.browse(topic, limit);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ChannelModel } from 'amqplib';
+import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
 import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
@@ -10,6 +11,7 @@ import { messageOf, RabbitConnection } from './rabbit.connection.js';
 import { RabbitContext } from './rabbit.context.js';
 import { resolveRabbitOptions, SUBSCRIBER_OPTION_SPEC, type RabbitSubscribeOptions, type RabbitTransportOptions, type ResolvedRabbitOptions } from './rabbit.options.js';
 import { RabbitPublisher } from './rabbit.publisher.js';
+import { browseQueue } from './rabbit.browse.js';
 import { RabbitTopology } from './rabbit.topology.js';
 
 /** What RabbitMQ promises (README, RabbitMQ › Capabilities, says why each holds). */
@@ -101,6 +103,12 @@ export class RabbitTransport implements Transport {
     if (this.connection.blockedReason && !failing) report = { ...report, lastError: `publishing blocked by the broker: ${this.connection.blockedReason}` };
     const offline = this.closing !== undefined || this.connection.isIdle || this.connection.isClosed;
     return offline ? { ...report, status: 'down' } : report;
+  }
+
+  /** The queue named `topic` by basic.get, unacked until released, then requeued (rabbit.browse.ts). */
+  async browse(topic: string, limit: number): Promise<BrowsedMessages> {
+    await this.connect();
+    return browseQueue(await this.connection.whenUp(this.options.publishTimeoutMs), topic, limit);
   }
 
   /** The amqplib ChannelModel (connection) while connected, else undefined. */

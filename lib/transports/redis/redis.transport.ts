@@ -1,9 +1,11 @@
+import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
 import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
 import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import type { RedisConsumer } from './consumers/redis-consumer.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
+import { browseStream } from './redis.browse.js';
 import { RedisConnection } from './redis.connection.js';
 import { RedisContext } from './redis.context.js';
 import { redisMode, type RedisMode } from './redis.mode.js';
@@ -68,6 +70,13 @@ export class RedisTransport implements Transport {
     if (this.closing) return this.connection.status.health(this.consumers.size, 'RedisTransport closed');
     const problems = [...this.consumers].flatMap((consumer) => consumer.problem() ?? []);
     return this.connection.health(this.consumers.size, problems);
+  }
+
+  /** Streams: the stream's entries by XRANGE, nothing claimed (redis.browse.ts). Pub/Sub keeps nothing to browse. */
+  async browse(topic: string, limit: number): Promise<BrowsedMessages> {
+    if (this.mode !== 'streams') throw new Error(`RedisTransport in ${this.mode} mode stores no messages to browse; dead letters need streams mode`);
+    await this.connection.connect();
+    return browseStream(this.connection.shared, topic, limit);
   }
 
   /** The shared ioredis client (Redis or Cluster); undefined before `connect()`. */
