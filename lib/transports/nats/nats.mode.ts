@@ -107,6 +107,6 @@ class JetStreamMode implements NatsMode {
   }
 
   checkSubscriberOptions(options: Readonly<Record<string, unknown>>): string[] {
-    return checkNatsSubscriberOptions(true, options);
+    return checkNatsSubscriberOptions(true, options, this.jetstream.consumerDefaults);
   }
 }
