@@ -15,10 +15,8 @@ export function coreDelivery(msg: Msg): SettleOnceDelivery {
 export interface JetStreamSettleIo {
   /** A bounded round trip, so a nak / term / working is known to have left the client. */
   flush(): Promise<void>;
-  /** How long `ack()` waits for the server's confirmation. */
-  readonly ackTimeoutMs: number;
-  /** `ack()` waits for the server's confirmation (`ackAck`); false: a plain `ack()`, never confirmed. */
-  readonly ackAck: boolean;
+  /** Sends a confirmed ack and resolves on the server's confirmation; unset: a plain `ack()`, never confirmed. */
+  readonly confirmAck?: (msg: JsMsg) => Promise<void>;
   /** Period of the automatic "working" signal while the delivery is unsettled. */
   readonly workingIntervalMs: number;
 }
@@ -49,15 +47,14 @@ export function jetStreamDelivery(msg: JsMsg, io: JetStreamSettleIo): JetStreamD
     clearInterval(keepAlive);
     switch (settlement.kind) {
       case 'ack': {
-        if (!io.ackAck) {
+        if (!io.confirmAck) {
           msg.ack();
           return markSent();
         }
-        // ackAck writes the ack at once; what is awaited is the server's reply.
-        const confirmed = msg.ackAck({ timeout: io.ackTimeoutMs });
+        // The ack is written at once; what is awaited is the server's reply.
+        const confirmed = io.confirmAck(msg);
         markSent();
-        await confirmed;
-        return;
+        return confirmed;
       }
       case 'nack':
         msg.nak(settlement.delayMs > 0 ? Math.ceil(settlement.delayMs) : undefined);

@@ -7,6 +7,7 @@ import { Dispatcher } from '../../kit/dispatcher.js';
 import { callSafely } from '../../kit/safe-call.js';
 import { SlotPool } from '../../kit/slot-pool.js';
 import { sleepUnless } from '../../kit/timers.js';
+import { AckConfirmations } from '../ack-confirmations.js';
 import type { NatsLink } from '../nats.connection.js';
 import { jetStreamDelivery, type JetStreamDelivery, type JetStreamSettleIo } from '../nats.delivery.js';
 import type { NatsConsumer } from '../nats.mode.js';
@@ -48,6 +49,8 @@ export class JetStreamConsumer implements NatsConsumer {
   private readonly dispatcher: Dispatcher<JetStreamDelivery>;
   /** Deliveries whose ack is written and whose confirmation is still awaited (no slot held). */
   private readonly confirming = new SlotPool(Number.MAX_SAFE_INTEGER);
+  /** Confirmed acks (`ackAck`, the default); unset with `ackAck: false`. */
+  private acks?: AckConfirmations;
   private target!: ConsumerTarget;
   private consumer?: Consumer;
   private workingIntervalMs: number = NATS_DEFAULTS.ackWaitMs / NATS_DEFAULTS.workingSignalsPerAckWait;
@@ -87,6 +90,7 @@ export class JetStreamConsumer implements NatsConsumer {
     const { topic, group, concurrency } = this.request;
     this.target = await this.deps.topology.consumerTarget(topic, group, Math.max(1, concurrency), this.options);
     await this.prepareConsumer();
+    if (this.options.ackAck ?? NATS_DEFAULTS.ackAck) this.acks = new AckConfirmations(this.deps.link.nc, this.deps.apiTimeoutMs);
     // A pull held open across a reconnect would be re-issued by the client at full size on top
     // of what it already delivered; end it, and let the loop pull afresh.
     this.stopWatchingDisconnects = this.deps.link.onDisconnect(() => void this.currentPull?.close());
@@ -108,6 +112,7 @@ export class JetStreamConsumer implements NatsConsumer {
     await this.loopDone;
     await handlersDone;
     await this.confirming.whenIdle();
+    this.acks?.close();
     // The naks were written; one round trip proves the server has them before close resolves.
     await this.deps.link.flushWithin(this.deps.apiTimeoutMs);
     this.deps.onClosed();
@@ -166,8 +171,7 @@ export class JetStreamConsumer implements NatsConsumer {
     if (this.dispatcher.closing) void this.endPull(); // close() began while the pull was being made
     const io: JetStreamSettleIo = {
       flush: () => this.deps.link.flushWithin(this.deps.apiTimeoutMs),
-      ackTimeoutMs: this.deps.apiTimeoutMs,
-      ackAck: this.options.ackAck ?? NATS_DEFAULTS.ackAck,
+      confirmAck: this.acks && ((msg) => this.acks!.ack(msg)),
       workingIntervalMs: this.workingIntervalMs,
     };
     // Closing, or more than the free slots: the dispatcher hands it straight back (nak).
