@@ -10,17 +10,20 @@ interface Waiter {
 }
 
 /**
- * Confirmed JetStream acks for one subscription, many in flight at once. Each ack goes out with a
- * reply subject under one inbox of ours, and the server's replies are matched by token: the
- * same protocol as nats.js `ackAck()`, without its per-ack request object, timer and two
- * stack-captured errors (a quarter of the CPU of a busy consumer). Deadlines are checked by one
- * timer for all of them.
+ * Confirmed JetStream acks for one subscription, many in flight at once and written in batches.
+ * Each ack goes out with a reply subject under one inbox of ours, and the server's replies are
+ * matched by token: the same protocol as nats.js `ackAck()`, without its per-ack request
+ * object, timer and two stack-captured errors (a quarter of the CPU of a busy consumer).
+ * Deadlines are checked by one timer for all of them.
  */
 export class AckConfirmations {
   private readonly prefix = `${createInbox()}.`;
   private readonly waiting = new Map<number, Waiter>();
   private readonly subscription: Subscription;
   private sweeper?: NodeJS.Timeout;
+  private writing?: NodeJS.Immediate;
+  /** Acks waiting for this turn's write: reply subject, token, reply subject, token, ... */
+  private outgoing: (string | number)[] = [];
   private nextToken = 0;
 
   constructor(
@@ -36,8 +39,9 @@ export class AckConfirmations {
     if (!reply) return msg.ackAck({ timeout: this.timeoutMs }).then(() => undefined);
     const token = this.nextToken++;
     return new Promise<void>((resolve, reject) => {
-      this.nc.publish(reply, ACK, { reply: `${this.prefix}${token}` });
       this.waiting.set(token, { resolve, reject, deadline: Date.now() + this.timeoutMs });
+      this.outgoing.push(reply, token);
+      this.writing ??= setImmediate(this.write);
       if (!this.sweeper) {
         this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(1000, this.timeoutMs / 4)));
         this.sweeper.unref();
@@ -45,8 +49,36 @@ export class AckConfirmations {
     });
   }
 
+  /**
+   * The acks of one turn of the event loop, written together: nats.js writes to the socket once
+   * per burst of publishes, and acks settled one by one across a turn's microtasks would each
+   * be a write of their own (a system call per message).
+   */
+  private readonly write = (): void => {
+    this.writing = undefined;
+    const outgoing = this.outgoing;
+    this.outgoing = [];
+    for (let i = 0; i < outgoing.length; i += 2) {
+      const token = outgoing[i + 1] as number;
+      try {
+        this.nc.publish(outgoing[i] as string, ACK, { reply: `${this.prefix}${token}` });
+      } catch (error) {
+        this.fail(token, error as Error); // the connection is closed
+      }
+    }
+  };
+
+  private fail(token: number, error: Error): void {
+    const waiter = this.waiting.get(token);
+    this.waiting.delete(token);
+    waiter?.reject(error);
+  }
+
   /** Fails what is still waiting (the subscription is closing) and stops listening. */
   close(): void {
+    if (this.writing) clearImmediate(this.writing);
+    this.writing = undefined;
+    this.outgoing = [];
     this.failAll(new Error('JetStream subscription closed before the server confirmed the ack'));
     this.subscription.unsubscribe();
   }
