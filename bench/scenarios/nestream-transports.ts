@@ -30,8 +30,12 @@ export function nestreamTransport(broker: BrokerName): Transport {
   }
 }
 
-export function nestreamSubscriberOptions(broker: BrokerName): Record<string, unknown> {
+/**
+ * RabbitMQ's prefetch is set to the consumer concurrency, as raw and nest get it (nestream's own
+ * default is twice that: the bench keeps prefetch alike for every implementation).
+ */
+export function nestreamSubscriberOptions(broker: BrokerName, concurrency: number): Record<string, unknown> {
   if (broker === 'kafka' || broker === 'kafka-platformatic') return { fromBeginning: true };
-  if (broker === 'rabbitmq') return { queueArguments: { 'x-expires': QUEUE_EXPIRES_MS } };
+  if (broker === 'rabbitmq') return { queueArguments: { 'x-expires': QUEUE_EXPIRES_MS }, prefetch: concurrency };
   return {};
 }

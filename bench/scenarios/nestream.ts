@@ -18,7 +18,7 @@ const createScenario: ScenarioFactory = async (ctx) => {
 
   @Injectable()
   class OrderHandlers {
-    @Subscriber(OrderCreated, { group: ctx.group, transportOptions: nestreamSubscriberOptions(ctx.broker) })
+    @Subscriber(OrderCreated, { group: ctx.group, transportOptions: nestreamSubscriberOptions(ctx.broker, ctx.concurrency) })
     onOrderCreated(@Payload() event: OrderCreatedEvent, @Ctx() _ctx: MessageContext): void {
       onEvent(event);
     }

@@ -31,6 +31,12 @@ export interface SubscribeRequest {
   /** Transport-specific subscriber options, documented by each transport. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly handler: DeliveryHandler;
+  /**
+   * The handler acks each delivery as its last step (ack policy `'after'`), so a transport
+   * that waits for the broker to confirm an ack may free the delivery's slot as soon as the ack
+   * is sent (JetStream). Unset: a slot is held until the handler returns.
+   */
+  readonly acksLast?: boolean;
 }
 
 export type BatchDeliveryHandler = (deliveries: readonly Delivery[]) => Promise<void>;

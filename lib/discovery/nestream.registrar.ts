@@ -111,7 +111,8 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
       subscription = await (transport.subscribeBatch ? transport.subscribeBatch(batchRequest) : transport.subscribe(gatherBatches(batchRequest)));
     } else {
       const chain = chains.build(binding, transport, invoke);
-      subscription = await transport.subscribe({ ...request, handler: async (delivery: Delivery) => void (await chain(createContext(delivery))) });
+      const acksLast = binding.ack === 'after';
+      subscription = await transport.subscribe({ ...request, acksLast, handler: async (delivery: Delivery) => void (await chain(createContext(delivery))) });
     }
     this.subscriptions.push(subscription);
     this.subscribedHandlers.set(binding.transport, (this.subscribedHandlers.get(binding.transport) ?? 0) + 1);

@@ -15,29 +15,47 @@ export function coreDelivery(msg: Msg): SettleOnceDelivery {
 export interface JetStreamSettleIo {
   /** A bounded round trip, so a nak / term / working is known to have left the client. */
   flush(): Promise<void>;
-  /** How long `ack()` waits for the server's confirmation. */
-  readonly ackTimeoutMs: number;
+  /** Sends a confirmed ack and resolves on the server's confirmation; unset: a plain `ack()`, never confirmed. */
+  readonly confirmAck?: (msg: JsMsg) => Promise<void>;
   /** Period of the automatic "working" signal while the delivery is unsettled. */
   readonly workingIntervalMs: number;
+}
+
+/** A JetStream delivery that says when its ack has been written, before the server confirms it. */
+export interface JetStreamDelivery extends SettleOnceDelivery {
+  /**
+   * Resolves once an ack is on its way to the server (confirmed or not). The consumer frees the
+   * delivery's slot then, so the confirmations of many acks are awaited at once.
+   */
+  readonly ackSent: Promise<void>;
 }
 
 /**
  * A JetStream delivery. While it is unsettled it tells the server "working" every
  * `workingIntervalMs` (below AckWait), so a long handler's message is not redelivered to
- * another member meanwhile. Settling maps to ack (confirmed by the server), nak with delay
- * (the server holds the message, not us), or term.
+ * another member meanwhile. Settling maps to ack (confirmed by the server unless `ackAck` is
+ * off), nak with delay (the server holds the message, not us), or term.
  */
-export function jetStreamDelivery(msg: JsMsg, io: JetStreamSettleIo): SettleOnceDelivery {
+export function jetStreamDelivery(msg: JsMsg, io: JetStreamSettleIo): JetStreamDelivery {
   let open = true;
+  let markSent!: () => void;
+  const ackSent = new Promise<void>((resolve) => (markSent = resolve));
   const keepAlive = setInterval(() => signalWorking(msg), io.workingIntervalMs);
   keepAlive.unref();
   const settle = async (settlement: Settlement): Promise<void> => {
     open = false;
     clearInterval(keepAlive);
     switch (settlement.kind) {
-      case 'ack':
-        await msg.ackAck({ timeout: io.ackTimeoutMs });
-        return;
+      case 'ack': {
+        if (!io.confirmAck) {
+          msg.ack();
+          return markSent();
+        }
+        // The ack is written at once; what is awaited is the server's reply.
+        const confirmed = io.confirmAck(msg);
+        markSent();
+        return confirmed;
+      }
       case 'nack':
         msg.nak(settlement.delayMs > 0 ? Math.ceil(settlement.delayMs) : undefined);
         return io.flush();
@@ -51,7 +69,7 @@ export function jetStreamDelivery(msg: JsMsg, io: JetStreamSettleIo): SettleOnce
     msg.working();
     await io.flush();
   };
-  return settleOnce({ message: inboundMessage(msg, msg.info.deliveryCount), settle, touch });
+  return Object.assign(settleOnce({ message: inboundMessage(msg, msg.info.deliveryCount), settle, touch }), { ackSent });
 }
 
 function inboundMessage(msg: Msg | JsMsg, deliveryAttempt: number): InboundMessage {

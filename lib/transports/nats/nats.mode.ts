@@ -111,7 +111,7 @@ class JetStreamMode implements NatsMode {
   }
 
   checkSubscriberOptions(options: Readonly<Record<string, unknown>>): string[] {
-    return checkNatsSubscriberOptions(true, options);
+    return checkNatsSubscriberOptions(true, options, this.jetstream.consumerDefaults);
   }
 
   browse(topic: string, limit: number): Promise<BrowsedMessages> {

@@ -73,6 +73,12 @@ export interface NatsJetStreamConsumerOptions {
   fetchExpiresMs?: number;
   /** How often a delivery still being handled says "working" to the server. Default ackWait / 3. */
   workingIntervalMs?: number;
+  /**
+   * `ack()` resolves on the server's confirmation (nats.js `ackAck()`), and rejects when none
+   * comes within `apiTimeoutMs`. Default true. False sends a plain `ack()`: nothing is awaited,
+   * and an ack lost with the connection means a redelivery after AckWait.
+   */
+  ackAck?: boolean;
 }
 
 /** `@Subscriber(topic, { transportOptions })` on a JetStream transport. */
@@ -121,6 +127,7 @@ export const NATS_DEFAULTS = {
   minFetchExpiresMs: 1000,
   /** "working" is sent this many times per AckWait, and never more often than every 100 ms. */
   workingSignalsPerAckWait: 3,
+  ackAck: true,
   minWorkingIntervalMs: 100,
   corePendingMessages: 512 * 1024,
   corePendingBytes: 64 * 1024 * 1024,
@@ -201,6 +208,7 @@ export const JETSTREAM_SUBSCRIBER_OPTIONS = {
   deliverPolicy: is.oneOf('all', 'new', 'last'),
   fetchExpiresMs: is.nonNegativeNumber,
   workingIntervalMs: positiveNumber,
+  ackAck: is.boolean,
   durableName: is.string,
   stream: is.string,
   bindConsumer: is.boolean,
@@ -208,9 +216,14 @@ export const JETSTREAM_SUBSCRIBER_OPTIONS = {
 
 /**
  * The problems of one subscriber's options on a transport of one mode. An option of the other
- * mode is named as such: it would do nothing here, which is worth a bootstrap error.
+ * mode is named as such: it would do nothing here, which is worth a bootstrap error. JetStream's
+ * `consumerDefaults` apply to every subscriber, so their problems are each subscriber's too.
  */
-export function checkNatsSubscriberOptions(jetstream: boolean, options: Readonly<Record<string, unknown>>): string[] {
+export function checkNatsSubscriberOptions(
+  jetstream: boolean,
+  options: Readonly<Record<string, unknown>>,
+  consumerDefaults: NatsJetStreamConsumerOptions = {},
+): string[] {
   const [own, other, otherMode, thisMode] = jetstream
     ? [JETSTREAM_SUBSCRIBER_OPTIONS, CORE_SUBSCRIBER_OPTIONS, 'core NATS', 'JetStream']
     : [CORE_SUBSCRIBER_OPTIONS, JETSTREAM_SUBSCRIBER_OPTIONS, 'JetStream', 'core NATS'];
@@ -219,5 +232,6 @@ export function checkNatsSubscriberOptions(jetstream: boolean, options: Readonly
   return [
     ...ofOtherMode.map((key) => `'${key}' is a ${otherMode} option; this transport speaks ${thisMode}`),
     ...checkOptions<Record<string, unknown>>(own, rest),
+    ...checkOptions<Record<string, unknown>>(own, consumerDefaults as Record<string, unknown>).map((problem) => `consumerDefaults: ${problem}`),
   ];
 }

@@ -90,7 +90,7 @@ export interface RabbitSubscribeOptions {
   /**
    * Messages the broker sends this subscription ahead of acks (basic.qos). Up to
    * `prefetch − concurrency` of them wait in memory for a free handler, and are handed back to
-   * the queue at once on close. Default (and minimum): the subscriber's `concurrency`.
+   * the queue at once on close. Default: twice the subscriber's `concurrency` (never lower than it).
    */
   readonly prefetch?: number;
 }
@@ -124,6 +124,11 @@ export const DEFAULTS = {
   reconnectJitter: 0.2,
   connectionName: 'nestream',
   queueType: 'classic',
+  /**
+   * Default prefetch per handler slot. At 1 (prefetch = concurrency) every freed slot waits a
+   * broker round trip for its next message; at 2 the next one is already here.
+   */
+  prefetchPerSlot: 2,
 } as const;
 
 export interface ResolvedRabbitOptions {

@@ -4,10 +4,12 @@ import type { NestreamLogger } from '../../../core/logger.js';
 import { redactSecrets } from '../../../core/redact.js';
 import type { SubscribeRequest } from '../../../core/transport.js';
 import { Dispatcher } from '../../kit/dispatcher.js';
-import type { SettleOnceDelivery } from '../../kit/settle-once.js';
+import { callSafely } from '../../kit/safe-call.js';
+import { SlotPool } from '../../kit/slot-pool.js';
 import { sleepUnless } from '../../kit/timers.js';
+import { AckConfirmations } from '../ack-confirmations.js';
 import type { NatsLink } from '../nats.connection.js';
-import { jetStreamDelivery } from '../nats.delivery.js';
+import { jetStreamDelivery, type JetStreamDelivery, type JetStreamSettleIo } from '../nats.delivery.js';
 import type { NatsConsumer } from '../nats.mode.js';
 import { NATS_DEFAULTS, resolveJetStreamSubscriberOptions, type NatsJetStreamConsumerOptions, type NatsJetStreamSubscriberOptions } from '../nats.options.js';
 import { isConsumerNotFound, isStreamNotFound, type ConsumerTarget, type JetStreamTopology } from '../nats.topology.js';
@@ -31,6 +33,11 @@ const RECOVERY_BACKOFF = { initialMs: 200, factor: 2, maxMs: 5000, jitter: 0.1 }
  * Any failure (server restart, consumer or stream deleted, missed heartbeats) ends the pull;
  * the loop then recreates what is missing and pulls again. It never stops until closed.
  *
+ * Acks are pipelined when the handler acks last (`acksLast`, ack policy 'after'): a delivery's
+ * slot is free once its ack is written, and the server's confirmation (`ackAck`) is awaited
+ * beside the next deliveries, so the round trip never stands between one message and the next.
+ * A failed confirmation still fails that delivery's `ack()`.
+ *
  * Close: no new pull; the open one is drained (its inbox unsubscribed, then flushed), so every
  * message the server already sent for it still arrives and is handed back at once with `nak()`
  * instead of waiting out AckWait; started deliveries finish and are settled.
@@ -39,7 +46,11 @@ export class JetStreamConsumer implements NatsConsumer {
   /** Set while the consumer cannot pull; the transport reports it as `down`. */
   failure?: string;
   private readonly options: NatsJetStreamSubscriberOptions;
-  private readonly dispatcher: Dispatcher<SettleOnceDelivery>;
+  private readonly dispatcher: Dispatcher<JetStreamDelivery>;
+  /** Deliveries whose ack is written and whose confirmation is still awaited (no slot held). */
+  private readonly confirming = new SlotPool(Number.MAX_SAFE_INTEGER);
+  /** Confirmed acks (`ackAck`, the default); unset with `ackAck: false`. */
+  private acks?: AckConfirmations;
   private target!: ConsumerTarget;
   private consumer?: Consumer;
   private workingIntervalMs: number = NATS_DEFAULTS.ackWaitMs / NATS_DEFAULTS.workingSignalsPerAckWait;
@@ -60,13 +71,13 @@ export class JetStreamConsumer implements NatsConsumer {
       concurrency: Math.max(1, request.concurrency),
       // Pulls never exceed the free slots; a message beyond them goes straight back.
       bufferSize: 0,
-      handler: request.handler,
+      handler: request.acksLast ? (delivery) => this.handleUntilAckSent(delivery) : request.handler,
       handBack: (delivery) =>
         delivery.nack().catch((error: unknown) => {
           // The connection is gone: the server redelivers it after AckWait, which is all that is left.
           this.deps.logger.warn(redactSecrets(`could not hand a message of ${request.topic} back: ${(error as Error)?.message ?? String(error)}`));
         }),
-      onError: (error) => this.deps.logger.error(this.deps.link.status.fail(error, `handler for ${request.topic} failed`, { stayUp: true }).message),
+      onError: (error) => this.onHandlerError(error),
     });
   }
 
@@ -79,6 +90,7 @@ export class JetStreamConsumer implements NatsConsumer {
     const { topic, group, concurrency } = this.request;
     this.target = await this.deps.topology.consumerTarget(topic, group, Math.max(1, concurrency), this.options);
     await this.prepareConsumer();
+    if (this.options.ackAck ?? NATS_DEFAULTS.ackAck) this.acks = new AckConfirmations(this.deps.link.nc, this.deps.apiTimeoutMs);
     // A pull held open across a reconnect would be re-issued by the client at full size on top
     // of what it already delivered; end it, and let the loop pull afresh.
     this.stopWatchingDisconnects = this.deps.link.onDisconnect(() => void this.currentPull?.close());
@@ -99,10 +111,27 @@ export class JetStreamConsumer implements NatsConsumer {
     await this.endPull();
     await this.loopDone;
     await handlersDone;
+    await this.confirming.whenIdle();
+    this.acks?.close();
     // The naks were written; one round trip proves the server has them before close resolves.
     await this.deps.link.flushWithin(this.deps.apiTimeoutMs);
     this.deps.onClosed();
   }
+
+  /**
+   * Holds the slot until the ack is sent (or the handler returns): the handler acks as its last
+   * step, so what is left is the server's confirmation, awaited without the slot. The chain
+   * still awaits it and reports an ack that failed.
+   */
+  private handleUntilAckSent(delivery: JetStreamDelivery): Promise<void> {
+    this.confirming.tryAcquire();
+    const handled = callSafely(() => this.request.handler(delivery), [delivery], this.onHandlerError).finally(this.confirmed);
+    return Promise.race([handled, delivery.ackSent]);
+  }
+
+  private readonly confirmed = (): void => this.confirming.release();
+  private readonly onHandlerError = (error: unknown): void =>
+    this.deps.logger.error(this.deps.link.status.fail(error, `handler for ${this.request.topic} failed`, { stayUp: true }).message);
 
   private async prepareConsumer(): Promise<void> {
     const info = await this.deps.topology.ensureConsumer(this.target);
@@ -140,7 +169,11 @@ export class JetStreamConsumer implements NatsConsumer {
     const pull = await consumer.fetch({ max_messages: this.dispatcher.freeSlots, expires });
     this.currentPull = pull;
     if (this.dispatcher.closing) void this.endPull(); // close() began while the pull was being made
-    const io = { flush: () => this.deps.link.flushWithin(this.deps.apiTimeoutMs), ackTimeoutMs: this.deps.apiTimeoutMs, workingIntervalMs: this.workingIntervalMs };
+    const io: JetStreamSettleIo = {
+      flush: () => this.deps.link.flushWithin(this.deps.apiTimeoutMs),
+      confirmAck: this.acks && ((msg) => this.acks!.ack(msg)),
+      workingIntervalMs: this.workingIntervalMs,
+    };
     // Closing, or more than the free slots: the dispatcher hands it straight back (nak).
     for await (const msg of pull) this.dispatcher.offer(jetStreamDelivery(msg, io));
     this.currentPull = undefined;

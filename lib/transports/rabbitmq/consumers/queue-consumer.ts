@@ -6,7 +6,7 @@ import { Dispatcher } from '../../kit/dispatcher.js';
 import type { Settlement } from '../../kit/settle-once.js';
 import { messageOf, type RabbitConnection } from '../rabbit.connection.js';
 import { rabbitDelivery, type RabbitDelivery } from '../rabbit.delivery.js';
-import type { RabbitQueueOptions } from '../rabbit.options.js';
+import { DEFAULTS, type RabbitQueueOptions } from '../rabbit.options.js';
 import type { RabbitPublisher } from '../rabbit.publisher.js';
 import type { RabbitTopology } from '../rabbit.topology.js';
 
@@ -14,7 +14,7 @@ export interface QueueConsumerSpec {
   /** The queue with its bindings; declared before every (re)consume. */
   readonly queue: RabbitQueueOptions;
   readonly concurrency: number;
-  /** basic.qos; at least `concurrency`. */
+  /** basic.qos; at least `concurrency`. Default `DEFAULTS.prefetchPerSlot × concurrency`. */
   readonly prefetch?: number;
   readonly handler: DeliveryHandler;
 }
@@ -46,7 +46,7 @@ export class RabbitQueueConsumer {
     private readonly publisher: RabbitPublisher,
   ) {
     const concurrency = Math.max(1, spec.concurrency);
-    this.prefetch = Math.max(concurrency, spec.prefetch ?? concurrency);
+    this.prefetch = Math.max(concurrency, spec.prefetch ?? DEFAULTS.prefetchPerSlot * concurrency);
     this.dispatcher = new Dispatcher<RabbitDelivery>({
       concurrency,
       // The broker keeps at most prefetch − concurrency waiting here; the rest is room for a
