@@ -17,6 +17,11 @@ const fastStreamVectors = {
   str: '8942494e0d0a1a0a000100000012000000580003000e636f7272656c6174696f6e5f696400056369642d33000c636f6e74656e742d74797065000a746578742f706c61696e00087265706c795f746f0007696e626f782e3168c3a96c6c6f',
 } as const;
 
+// message="body", headers={"x-name": "Zoë"}, correlation_id="c": FastStream writes the header's
+// character count (3), not its byte length (4), and cannot parse this envelope back itself.
+const fastStreamNonAsciiHeader =
+  '8942494e0d0a1a0a0001000000120000004f0003000e636f7272656c6174696f6e5f6964000163000c636f6e74656e742d74797065000a746578742f706c61696e0006782d6e616d6500035a6fc3ab626f6479';
+
 const hex = (value: string) => Buffer.from(value, 'hex');
 const notUtf8 = Buffer.from([0x00, 0xff, 0xfe, 0x80]);
 
@@ -31,6 +36,13 @@ describe('FastStream binary envelope (BinaryMessageFormatV1)', () => {
       body: Buffer.from('héllo'),
       headers: { correlation_id: 'cid-3', 'content-type': 'text/plain', reply_to: 'inbox.1' },
     });
+  });
+
+  it('keeps the body of a FastStream envelope whose last header is non-ASCII (FastStream cuts it)', () => {
+    const decoded = decodeBinaryEnvelope(hex(fastStreamNonAsciiHeader))!;
+    expect(decoded.body.toString()).toBe('body');
+    expect(decoded.headers['correlation_id']).toBe('c');
+    expect(decoded.headers['x-name']).toBe('Zo\ufffd'); // 3 of its 4 bytes
   });
 
   it('writes byte for byte what FastStream writes for the same message', () => {
