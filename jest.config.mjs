@@ -17,5 +17,7 @@ export default {
     { ...common, displayName: 'transports', testMatch: ['<rootDir>/test/transports/**/*.spec.ts'] },
     { ...common, displayName: 'brokers', testMatch: ['<rootDir>/test/brokers/**/*.spec.ts'] },
     { ...common, displayName: 'outbox', testMatch: ['<rootDir>/test/outbox/**/*.spec.ts'] },
+    // Real FastStream (python, from scripts/faststream.sh's venv) against nestream on every broker.
+    { ...common, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.spec.ts'] },
   ],
 };
