@@ -70,10 +70,10 @@ export class FastStreamPeer {
     return peer;
   }
 
-  /** FastStream publishes the payload (a pydantic model, a str or bytes) with this correlation id. */
-  async publish(topic: string, payload: PeerPayload, correlationId: string): Promise<void> {
+  /** FastStream publishes the payload (a pydantic model, a str or bytes) with this correlation id and headers of its own. */
+  async publish(topic: string, payload: PeerPayload, correlationId: string, headers?: Record<string, string>): Promise<void> {
     const value = payload.kind === 'bytes' ? payload.value.toString('base64') : payload.value;
-    await this.command('publish', { topic, kind: payload.kind, value, correlation_id: correlationId });
+    await this.command('publish', { topic, kind: payload.kind, value, correlation_id: correlationId, headers });
   }
 
   /** The first receipt on `topic` with this correlation id, waiting up to `timeoutMs`. */

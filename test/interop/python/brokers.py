@@ -11,8 +11,8 @@ class Peer:
     broker: Any
     #: (topic, name) -> a decorator subscribing a handler to the topic
     subscriber: Callable[[str, str], Callable[[Callable[..., Any]], Any]]
-    #: (body, topic, correlation_id) -> publish
-    publish: Callable[[Any, str, str], Awaitable[Any]]
+    #: (body, topic, correlation_id, headers) -> publish
+    publish: Callable[[Any, str, str, dict[str, str] | None], Awaitable[Any]]
 
 
 def kafka(url: str, prefix: str) -> Peer:
@@ -23,7 +23,7 @@ def kafka(url: str, prefix: str) -> Peer:
         broker,
         # nestream's groups are Kafka consumer groups; "earliest", as the topics are new.
         lambda topic, name: broker.subscriber(topic, group_id=f"{prefix}.py.{name}", auto_offset_reset="earliest"),
-        lambda body, topic, cid: broker.publish(body, topic, correlation_id=cid),
+        lambda body, topic, cid, headers: broker.publish(body, topic, correlation_id=cid, headers=headers),
     )
 
 
@@ -34,7 +34,7 @@ def nats(url: str, prefix: str) -> Peer:
     return Peer(
         broker,
         lambda topic, name: broker.subscriber(topic),
-        lambda body, topic, cid: broker.publish(body, topic, correlation_id=cid),
+        lambda body, topic, cid, headers: broker.publish(body, topic, correlation_id=cid, headers=headers),
     )
 
 
@@ -47,7 +47,7 @@ def jetstream(url: str, prefix: str) -> Peer:
     return Peer(
         broker,
         lambda topic, name: broker.subscriber(topic, stream=stream, durable=f"py_{name}", pull_sub=True),
-        lambda body, topic, cid: broker.publish(body, topic, stream=stream.name, correlation_id=cid),
+        lambda body, topic, cid, headers: broker.publish(body, topic, stream=stream.name, correlation_id=cid, headers=headers),
     )
 
 
@@ -60,7 +60,7 @@ def rabbitmq(url: str, prefix: str) -> Peer:
     return Peer(
         broker,
         lambda topic, name: broker.subscriber(RabbitQueue(f"{prefix}.py.{name}", routing_key=topic, auto_delete=True), exchange),
-        lambda body, topic, cid: broker.publish(body, exchange=exchange, routing_key=topic, correlation_id=cid, persist=True),
+        lambda body, topic, cid, headers: broker.publish(body, exchange=exchange, routing_key=topic, correlation_id=cid, headers=headers, persist=True),
     )
 
 
@@ -71,7 +71,7 @@ def redis_streams(url: str, prefix: str) -> Peer:
     return Peer(
         broker,
         lambda topic, name: broker.subscriber(stream=StreamSub(topic, group=f"{prefix}.py", consumer=name)),
-        lambda body, topic, cid: broker.publish(body, stream=topic, correlation_id=cid),
+        lambda body, topic, cid, headers: broker.publish(body, stream=topic, correlation_id=cid, headers=headers),
     )
 
 
@@ -82,7 +82,7 @@ def redis_pubsub(url: str, prefix: str) -> Peer:
     return Peer(
         broker,
         lambda topic, name: broker.subscriber(channel=topic),
-        lambda body, topic, cid: broker.publish(body, channel=topic, correlation_id=cid),
+        lambda body, topic, cid, headers: broker.publish(body, channel=topic, correlation_id=cid, headers=headers),
     )
 
 

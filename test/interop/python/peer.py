@@ -6,7 +6,7 @@ correlation id, content type and headers it saw). It reads JSON commands on stdi
 and answers each on stdout with its `id`:
 
     {"id": 1, "op": "publish", "topic": "...", "kind": "model" | "str" | "bytes",
-     "value": <object> | <text> | <base64>, "correlation_id": "..."}
+     "value": <object> | <text> | <base64>, "correlation_id": "...", "headers": {...}?}
 
 Each broker's specifics (connection, subscription, publish) are in brokers.py; this file is the
 same for all. New operations (request/reply: a "request" op, and a replying subscriber) plug
@@ -74,7 +74,7 @@ def subscribe_all(peer: "brokers.Peer", prefix: str) -> None:
 async def publish(peer: "brokers.Peer", command: dict[str, Any]) -> dict[str, Any]:
     kind, value = command["kind"], command["value"]
     body: Any = OrderPlaced(**value) if kind == "model" else base64.b64decode(value) if kind == "bytes" else value
-    await peer.publish(body, command["topic"], command["correlation_id"])
+    await peer.publish(body, command["topic"], command["correlation_id"], command.get("headers"))
     return {}
 
 
