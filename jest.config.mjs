@@ -27,5 +27,7 @@ export default {
     // Apps built from the packed tarball (npm pack, npm install from the registry).
     { ...common, displayName: 'packaging', testMatch: ['<rootDir>/test/packaging/**/*.spec.ts'] },
     { ...common, displayName: 'dead-letters', testMatch: ['<rootDir>/test/dead-letters/**/*.spec.ts'] },
+    // Real FastStream (python, from scripts/faststream.sh's venv) against nestream on every broker.
+    { ...common, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.spec.ts'] },
   ],
 };

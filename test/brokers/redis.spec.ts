@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Delivery } from '../../lib/core/message.js';
-import { RedisContext, RedisIdempotencyStore, RedisTransport, type RedisTransportOptions } from '../../lib/transports/redis/index.js';
+import { RedisContext, RedisIdempotencyStore, RedisTransport, type RedisTransportOptions, type RedisWireFormat } from '../../lib/transports/redis/index.js';
 import type { DeliveryHandler, Subscription } from '../../lib/core/transport.js';
 import type { RedisClientLike } from '../../lib/transports/redis/redis.connection.js';
 import { groupBacklog, streamKey } from '../../lib/transports/redis/redis.topology.js';
@@ -357,6 +357,29 @@ describe('RedisTransport streams across a Redis restart', () => {
       return seen.includes('two');
     }, 20_000);
   }, 40_000);
+});
+
+describe('RedisTransport wire formats', () => {
+  const message = { body: Buffer.from([0x00, 0xff, 0xfe]), headers: { 'content-type': 'application/octet-stream', correlation_id: 'c-9' }, key: 'k9' };
+
+  const pairs: ['streams' | 'pubsub', RedisWireFormat, RedisWireFormat][] = [
+    ['streams', 'legacy', 'binary'],
+    ['streams', 'binary', 'legacy'],
+    ['pubsub', 'legacy', 'binary'],
+    ['pubsub', 'binary', 'legacy'],
+  ];
+  it.each(pairs)('%s: what a %s producer writes, a %s consumer reads (a rolling upgrade either way)', async (mode, written, reading) => {
+    const topic = `redis.${uid()}.wire`;
+    const consumer = transport({ mode, wireFormat: reading });
+    const received: Delivery[] = [];
+    await subscribe(consumer, topic, async (delivery) => void received.push(delivery));
+    await transport({ mode, wireFormat: written }).publish({ topic, ...message });
+    const [delivery] = await eventually('the delivery', () => received.length === 1 && received);
+    expect(delivery!.message.body.equals(message.body)).toBe(true);
+    expect(delivery!.message.headers).toEqual(message.headers);
+    expect(delivery!.message.key).toBe('k9');
+    if (mode === 'streams') expect(Object.keys((delivery!.message.raw as { fields: object }).fields).sort()).toEqual(written === 'binary' ? ['__data__', 'key'] : ['body', 'headers', 'key']);
+  }, 20_000);
 });
 
 describe('RedisTransport pub/sub', () => {

@@ -10,4 +10,5 @@ export type {
   RedisTransportMode,
   RedisTransportOptions,
 } from './redis.options.js';
-export { StreamFields } from './redis.headers.js';
+export { RedisKeyHeader, StreamFields, type RedisWireFormat } from './redis.headers.js';
+export { BINARY_ENVELOPE_MAGIC, BinaryEnvelopeLimitError, decodeBinaryEnvelope, encodeBinaryEnvelope } from './binary-envelope.js';

@@ -1,6 +1,6 @@
 import { settleOnce, type BrokerSettle, type SettleOnceDelivery } from '../kit/settle-once.js';
 import type { RedisPubSubMessage, RedisStreamEntry } from './redis.context.js';
-import { decodeEntryFields, decodeEnvelope } from './redis.headers.js';
+import { decodeEntryFields, decodePubSubPayload } from './redis.headers.js';
 import type { RawStreamEntry, StreamCommands } from './stream-commands.js';
 
 /**
@@ -36,7 +36,7 @@ export function streamDelivery(entry: RawStreamEntry, on: StreamCommands, settle
 
 /** A Pub/Sub message: settling does nothing, as Redis cannot redeliver it. */
 export function pubSubDelivery(raw: RedisPubSubMessage): SettleOnceDelivery {
-  const { body, headers, key } = decodeEnvelope(raw.payload);
+  const { body, headers, key } = decodePubSubPayload(raw.payload);
   return settleOnce({ message: { topic: raw.channel, body, headers, key, deliveryAttempt: 1, redelivered: false, raw }, settle: nothingToSettle });
 }
 

@@ -1,23 +1,40 @@
 import type { MessageHeaders } from '../../core/headers.js';
 import type { OutboundMessage } from '../../core/message.js';
+import { decodeBinaryEnvelope, encodeBinaryEnvelope } from './binary-envelope.js';
+import { decodeJsonEnvelope, encodeJsonEnvelope, parseJsonHeaders } from './json-envelope.js';
 import type { RedisArg } from './redis.connection.js';
 
 /**
- * How a message (body, headers, key) is laid out on Redis: as the fields of a stream entry, or
- * inside a JSON envelope on Pub/Sub, which carries only a payload.
+ * How a message (body, headers, key) is laid out on Redis, in either wire format
+ * (`RedisTransportOptions.wireFormat`); both are always read, whichever is written.
  *
- * A stream entry written by nestream has up to three fields:
- *   body     the message bytes, untouched
- *   headers  the headers as a JSON object of strings (absent when there are none)
- *   key      the message key (absent when there is none)
- * Entries written by others are read too: a missing `body` falls back to a `data` field,
- * then to an empty body; unknown fields stay available on the context.
+ * 'binary' (default), FastStream 0.7's own layout, so FastStream services read and write the
+ * same topics with no configuration on either side:
+ *   stream entry   `__data__` = the binary envelope (binary-envelope.ts), plus `key` when keyed
+ *   Pub/Sub        the payload is the binary envelope; a key travels as the `x-message-key` header
+ * 'legacy', nestream's earlier layout, for topics still read by older nestream consumers:
+ *   stream entry   `body` (the bytes), `headers` (JSON object of strings), `key`
+ *   Pub/Sub        the JSON envelope (json-envelope.ts)
+ *
+ * Read, in this order: an entry with `__data__` holds a binary envelope, a JSON envelope
+ * (FastStream ≤ 0.6) or, failing both, the body itself; otherwise `body`, else `data`, else an
+ * empty body. A Pub/Sub payload is a binary envelope, a JSON envelope, or the body itself
+ * (`redis-cli PUBLISH chan hello`). Every field stays available on the context.
  */
-export const StreamFields = { body: 'body', headers: 'headers', key: 'key' } as const;
+export type RedisWireFormat = 'binary' | 'legacy';
 
-export function encodeEntryFields(message: OutboundMessage): RedisArg[] {
-  const fields: RedisArg[] = [StreamFields.body, message.body];
-  if (Object.keys(message.headers).length > 0) fields.push(StreamFields.headers, JSON.stringify(message.headers));
+export const StreamFields = { data: '__data__', body: 'body', headers: 'headers', key: 'key' } as const;
+
+/** The message key inside a binary envelope on Pub/Sub, which has no field to put it in. */
+export const RedisKeyHeader = 'x-message-key';
+
+type Layout = Pick<OutboundMessage, 'body' | 'headers' | 'key'>;
+
+export function encodeEntryFields(message: Layout, format: RedisWireFormat = 'binary'): RedisArg[] {
+  const fields: RedisArg[] =
+    format === 'binary'
+      ? [StreamFields.data, encodeBinaryEnvelope(message.body, message.headers)]
+      : [StreamFields.body, message.body, ...(Object.keys(message.headers).length > 0 ? [StreamFields.headers, JSON.stringify(message.headers)] : [])];
   if (message.key !== undefined) fields.push(StreamFields.key, message.key);
   return fields;
 }
@@ -33,61 +50,35 @@ export interface DecodedEntry {
 export function decodeEntryFields(flat: readonly Buffer[]): DecodedEntry {
   const fields: Record<string, Buffer> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!.toString('utf8')] = flat[i + 1]!;
+  const keyField = fields[StreamFields.key]?.toString('utf8');
+  const data = fields[StreamFields.data];
+  if (data !== undefined) {
+    const { body, headers, key } = decodeEnvelope(data);
+    return { body, headers, key: keyField ?? key, fields };
+  }
   return {
     body: fields[StreamFields.body] ?? fields['data'] ?? Buffer.alloc(0),
-    headers: parseHeaders(fields[StreamFields.headers]),
-    key: fields[StreamFields.key]?.toString('utf8'),
+    headers: parseJsonHeaders(fields[StreamFields.headers]),
+    key: keyField,
     fields,
   };
 }
 
-/** Headers that are not a JSON object of strings are kept as far as they make sense, never thrown on. */
-export function parseHeaders(raw: Buffer | string | undefined): MessageHeaders {
-  if (raw === undefined || raw.length === 0) return {};
-  try {
-    return headersOf(JSON.parse(raw.toString()));
-  } catch {
-    return {};
-  }
+export function encodePubSubPayload({ body, headers, key }: Layout, format: RedisWireFormat = 'binary'): Buffer | string {
+  if (format === 'legacy') return encodeJsonEnvelope(body, headers, key);
+  return encodeBinaryEnvelope(body, key === undefined ? headers : { ...headers, [RedisKeyHeader]: key });
 }
 
-function headersOf(parsed: unknown): MessageHeaders {
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
-  const headers: MessageHeaders = {};
-  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
-    if (value !== undefined && value !== null) headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return headers;
+export function decodePubSubPayload(payload: Buffer): { body: Buffer; headers: MessageHeaders; key?: string } {
+  return decodeEnvelope(payload);
 }
 
-/**
- * Pub/Sub messages have no headers, so nestream wraps the body in a JSON envelope:
- *   {"data": "<body as UTF-8>", "headers": {...}}                          (text / JSON bodies)
- *   {"data": "<body as base64>", "encoding": "base64", "headers": {...}}   (other bytes)
- * plus `"key": "..."` when the message has a key. The first form is FastStream's JSON message
- * format (which ignores the key). A message that is not such an envelope (e.g.
- * `PUBLISH chan hello` from redis-cli) is delivered as-is with no headers.
- */
-export function encodeEnvelope({ body, headers, key }: Pick<OutboundMessage, 'body' | 'headers' | 'key'>): string {
-  const text = body.toString('utf8');
-  const isText = Buffer.byteLength(text, 'utf8') === body.length && Buffer.from(text, 'utf8').equals(body);
-  const envelope = isText ? { data: text, headers } : { data: body.toString('base64'), encoding: 'base64', headers };
-  return JSON.stringify(key === undefined ? envelope : { ...envelope, key });
-}
-
-export function decodeEnvelope(payload: Buffer): { body: Buffer; headers: MessageHeaders; key?: string } {
-  if (payload[0] !== 0x7b /* { */) return { body: payload, headers: {} };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return { body: payload, headers: {} };
+/** A binary envelope, else a JSON envelope, else the bytes themselves with no headers (as FastStream reads them). */
+function decodeEnvelope(bytes: Buffer): { body: Buffer; headers: MessageHeaders; key?: string } {
+  const binary = decodeBinaryEnvelope(bytes);
+  if (binary) {
+    const { [RedisKeyHeader]: key, ...headers } = binary.headers;
+    return key === undefined ? { body: binary.body, headers } : { body: binary.body, headers, key };
   }
-  const envelope = parsed as { data?: unknown; encoding?: unknown; headers?: unknown; key?: unknown };
-  if (typeof envelope.data !== 'string' || (envelope.headers !== undefined && typeof envelope.headers !== 'object')) {
-    return { body: payload, headers: {} };
-  }
-  const body = envelope.encoding === 'base64' ? Buffer.from(envelope.data, 'base64') : Buffer.from(envelope.data, 'utf8');
-  const headers = headersOf(envelope.headers);
-  return typeof envelope.key === 'string' ? { body, headers, key: envelope.key } : { body, headers };
+  return decodeJsonEnvelope(bytes) ?? { body: bytes, headers: {} };
 }

@@ -46,7 +46,7 @@ class StreamsMode implements RedisMode {
 
   constructor(private readonly deps: RedisModeDeps) {
     const shared = () => deps.connection.shared;
-    this.publisher = new StreamPublisher(new PipelinedCommands(shared, !deps.connection.factory.isCluster), deps.options.maxLen);
+    this.publisher = new StreamPublisher(new PipelinedCommands(shared, !deps.connection.factory.isCluster), deps.options.maxLen, deps.options.wireFormat);
     this.acks = new AckBatcher(shared);
     deps.connection.onReconnect(() => this.acks.resendFailed());
   }
@@ -95,7 +95,7 @@ class PubSubMode implements RedisMode {
   readonly publisher: PubSubPublisher;
 
   constructor(private readonly deps: RedisModeDeps) {
-    this.publisher = new PubSubPublisher(new PipelinedCommands(() => deps.connection.shared, !deps.connection.factory.isCluster));
+    this.publisher = new PubSubPublisher(new PipelinedCommands(() => deps.connection.shared, !deps.connection.factory.isCluster), deps.options.wireFormat);
   }
 
   async subscribe(request: SubscribeRequest): Promise<RedisConsumer> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import { is, type OptionSpec } from '../kit/option-checks.js';
+import type { RedisWireFormat } from './redis.headers.js';
 
 /** Where the transport connects. One of `url`, `redis` (with `url` or alone) or `cluster`. */
 export interface RedisConnectionOptions {
@@ -34,6 +35,14 @@ export interface RedisTransportOptions extends RedisConnectionOptions {
   bufferSize?: number;
   /** Extra time a blocking read may take past its BLOCK before the connection is declared stuck. Default 5000 ms. */
   blockGuardMs?: number;
+  /**
+   * How messages are written (both are always read; see redis.headers.ts). 'binary' (default):
+   * FastStream 0.7's binary envelope, in the stream field `__data__` or as the Pub/Sub payload,
+   * so FastStream services share topics out of the box. 'legacy': nestream's earlier layout
+   * (stream fields `body`/`headers`/`key`, a JSON envelope on Pub/Sub), while older nestream
+   * consumers still read the topic.
+   */
+  wireFormat?: RedisWireFormat;
 }
 
 /** Streams-mode subscriber options (`@Subscriber(..., { transportOptions })`). */
@@ -72,6 +81,7 @@ export const REDIS_DEFAULTS = {
   startFrom: '$',
   bufferSize: 10_000,
   blockGuardMs: 5000,
+  wireFormat: 'binary',
   /** ioredis `socketTimeout` of the shared connection (no blocking commands run on it). */
   socketTimeoutMs: 10_000,
 } as const;
@@ -88,11 +98,18 @@ export interface ResolvedRedisOptions {
   readonly startFrom: '$' | '0';
   readonly consumerName?: string;
   readonly bufferSize: number;
+  readonly wireFormat: RedisWireFormat;
 }
+
+const WIRE_FORMATS: readonly RedisWireFormat[] = ['binary', 'legacy'];
 
 /** The transport's options with every default filled in. */
 export function resolveRedisOptions(options: RedisTransportOptions): ResolvedRedisOptions {
   const { url, redis, cluster } = options;
+  const wireFormat = options.wireFormat ?? REDIS_DEFAULTS.wireFormat;
+  if (!WIRE_FORMATS.includes(wireFormat)) {
+    throw new Error(`RedisTransport: wireFormat must be ${WIRE_FORMATS.map((f) => `'${f}'`).join(' or ')}, got ${JSON.stringify(options.wireFormat)}`);
+  }
   return {
     connection: { url, redis, cluster },
     mode: options.mode ?? REDIS_DEFAULTS.mode,
@@ -104,6 +121,7 @@ export function resolveRedisOptions(options: RedisTransportOptions): ResolvedRed
     startFrom: options.startFrom ?? REDIS_DEFAULTS.startFrom,
     consumerName: options.consumerName,
     bufferSize: options.bufferSize ?? REDIS_DEFAULTS.bufferSize,
+    wireFormat,
   };
 }
 

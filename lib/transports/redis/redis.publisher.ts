@@ -1,7 +1,7 @@
 import type { OutboundMessage } from '../../core/message.js';
 import type { PipelinedCommands } from './pipelined-commands.js';
 import type { RedisArg } from './redis.connection.js';
-import { encodeEntryFields, encodeEnvelope } from './redis.headers.js';
+import { encodeEntryFields, encodePubSubPayload, type RedisWireFormat } from './redis.headers.js';
 import type { RedisPublishOptions } from './redis.options.js';
 import { streamKey } from './redis.topology.js';
 
@@ -19,20 +19,24 @@ export class StreamPublisher implements RedisPublisher {
   constructor(
     private readonly commands: PipelinedCommands,
     private readonly maxLen: number | undefined,
+    private readonly wireFormat: RedisWireFormat,
   ) {}
 
   async publish(message: OutboundMessage): Promise<void> {
     const maxLen = (message.options as RedisPublishOptions | undefined)?.maxLen ?? this.maxLen;
     const trim: RedisArg[] = maxLen === undefined ? [] : ['MAXLEN', '~', maxLen];
-    await this.commands.send('XADD', [streamKey(message.topic), ...trim, '*', ...encodeEntryFields(message)]);
+    await this.commands.send('XADD', [streamKey(message.topic), ...trim, '*', ...encodeEntryFields(message, this.wireFormat)]);
   }
 }
 
-/** PUBLISH the message in its envelope (Pub/Sub carries no headers or key of its own). */
+/** PUBLISH the message in its envelope (Pub/Sub carries no headers or key of its own; see redis.headers.ts). */
 export class PubSubPublisher implements RedisPublisher {
-  constructor(private readonly commands: PipelinedCommands) {}
+  constructor(
+    private readonly commands: PipelinedCommands,
+    private readonly wireFormat: RedisWireFormat,
+  ) {}
 
   async publish(message: OutboundMessage): Promise<void> {
-    await this.commands.send('PUBLISH', [message.topic, encodeEnvelope(message)]);
+    await this.commands.send('PUBLISH', [message.topic, encodePubSubPayload(message, this.wireFormat)]);
   }
 }
