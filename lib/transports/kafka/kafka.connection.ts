@@ -18,6 +18,11 @@ export interface KafkaConnection {
   /** A metadata error that a young broker or a controller change gives for a moment: worth trying again. */
   isTransientMetadataError(error: unknown): boolean;
   groupMember(init: GroupMemberInit): GroupMember;
+  /**
+   * One cheap metadata request on a client of its own with no retries and short timeouts, so
+   * health can follow the broker (see LivenessProbe): rejects at once when no broker answers.
+   */
+  probe(): Promise<void>;
   /** Disconnects the producer and the admin client. */
   close(): Promise<void>;
 }

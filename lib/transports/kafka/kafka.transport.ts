@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContextInit } from '../../core/message-context.js';
 import type { BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { BrokerStatus } from '../kit/broker-status.js';
+import { LivenessProbe } from '../kit/liveness-probe.js';
 import { OncePromise } from '../kit/once-promise.js';
 import { checkOptions } from '../kit/option-checks.js';
 import { openKafkaConnection, type KafkaConnection } from './kafka.connection.js';
@@ -43,6 +44,7 @@ export class KafkaTransport implements Transport {
   private readonly subscriptions = new Set<Subscription>();
   private current?: Connected;
   private closing?: Promise<void>;
+  private probe?: LivenessProbe;
 
   constructor(options: KafkaTransportOptions) {
     this.options = resolveKafkaOptions(options);
@@ -152,6 +154,16 @@ export class KafkaTransport implements Transport {
     });
     this.current = { connection, publisher, topology };
     this.status.up();
+    // Health follows the broker, not only the group: down within ~1.5 s of it going away, up again on its first answer.
+    this.probe = new LivenessProbe(() => connection.probe(), {
+      alive: () => this.status.up(),
+      dead: (error) => {
+        const wasDown = this.status.state === 'down';
+        const failure = this.status.fail(error, `Kafka at ${this.where()} does not answer`);
+        if (!wasDown) this.logger.warn(failure.message);
+      },
+    });
+    if (!this.closing) this.probe.start();
     return this.current;
   }
 
@@ -174,11 +186,13 @@ export class KafkaTransport implements Transport {
   }
 
   private async shutdown(): Promise<void> {
+    this.probe?.stop();
     this.current?.topology.close();
     await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
     const connected = this.current ?? (this.connecting.started ? await this.connecting.run().catch(() => undefined) : undefined);
     if (!connected) return;
     connected.topology.close();
+    this.probe?.stop();
     await connected.publisher.drain();
     await connected.connection.close();
   }
