@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContextInit } from '../../core/message-context.js';
 import type { BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { BrokerStatus } from '../kit/broker-status.js';
+import { assertWithinLimit } from '../kit/payload-limit.js';
 import { LivenessProbe } from '../kit/liveness-probe.js';
 import { OncePromise } from '../kit/once-promise.js';
 import { checkOptions } from '../kit/option-checks.js';
@@ -14,6 +15,9 @@ import { KAFKA_SUBSCRIBER_OPTIONS, resolveKafkaOptions, type KafkaSubscribeOptio
 import { KafkaPublisher } from './kafka.publisher.js';
 import { KafkaSubscription } from './kafka.subscription.js';
 import { KafkaTopology } from './kafka.topology.js';
+
+/** Kafka's default message.max.bytes (broker and topic): the largest record batch it takes. */
+const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
 interface Connected {
   readonly connection: KafkaConnection;
@@ -45,9 +49,13 @@ export class KafkaTransport implements Transport {
   private current?: Connected;
   private closing?: Promise<void>;
   private probe?: LivenessProbe;
+  private readonly maxMessageBytes: number;
 
   constructor(options: KafkaTransportOptions) {
     this.options = resolveKafkaOptions(options);
+    // The topics' max.message.bytes when nestream creates them with one, else the broker's default (1 MiB + 12).
+    const configured = this.options.topics.configEntries?.find((e) => e.name === 'max.message.bytes')?.value;
+    this.maxMessageBytes = configured ? Number(configured) : KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
   }
 
   async connect(): Promise<void> {
@@ -75,6 +83,7 @@ export class KafkaTransport implements Transport {
   async publishBatch(messages: readonly OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
     this.assertOpen(`publish to ${messages[0]!.topic}`);
+    for (const message of messages) assertWithinLimit(message, this.maxMessageBytes, 'Kafka\'s message.max.bytes');
     const { publisher, topology } = await this.connected();
     await topology.ensure([...new Set(messages.map((m) => m.topic))]);
     await Promise.all(messages.map((m) => publisher.publish(m)));
