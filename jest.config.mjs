@@ -17,5 +17,7 @@ export default {
     { ...common, displayName: 'transports', testMatch: ['<rootDir>/test/transports/**/*.spec.ts'] },
     { ...common, displayName: 'brokers', testMatch: ['<rootDir>/test/brokers/**/*.spec.ts'] },
     { ...common, displayName: 'outbox', testMatch: ['<rootDir>/test/outbox/**/*.spec.ts'] },
+    // Private brokers restarted and consumers killed: only under `npm run test:faults` (test/faults/run.mjs), not `npm test`.
+    ...(process.env.NESTREAM_FAULTS ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.spec.ts'] }] : []),
   ],
 };
