@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Transport } from '../../lib/core/transport.js';
 import { KafkaTransport } from '../../lib/transports/kafka/index.js';
 import { NatsTransport } from '../../lib/transports/nats/index.js';
+import { RabbitTransport } from '../../lib/transports/rabbitmq/index.js';
+import { RedisTransport } from '../../lib/transports/redis/index.js';
 import { endpoints } from './endpoints.js';
 
 const opened: Transport[] = [];
@@ -32,5 +34,17 @@ describe('a publish over the broker maximum is refused before sending, naming th
     const defaults = new KafkaTransport({ brokers: endpoints.kafkaBrokers(), clientId: 'nestream-limits' });
     opened.push(defaults);
     await expect(defaults.publish({ topic: topic('big2'), body: Buffer.alloc(2 * 1024 * 1024), headers: {} })).rejects.toThrow(/message\.max\.bytes of 1048588 bytes/);
+  });
+
+  it("RabbitMQ: max_message_size (128 MiB by default), refused before it connects", async () => {
+    const rabbit = new RabbitTransport({ url: endpoints.amqpUrl() });
+    opened.push(rabbit);
+    await expect(rabbit.publish({ topic: topic('big'), body: Buffer.allocUnsafe(134_217_729), headers: {} })).rejects.toThrow(/max_message_size \(its default\) of 134217728 bytes/);
+  });
+
+  it("Redis: proto-max-bulk-len (512 MiB by default), refused before it connects", async () => {
+    const redis = new RedisTransport({ url: endpoints.redisUrl() });
+    opened.push(redis);
+    await expect(redis.publish({ topic: topic('big'), body: Buffer.allocUnsafe(536_870_913), headers: {} })).rejects.toThrow(/proto-max-bulk-len \(its default\) of 536870912 bytes/);
   });
 });
