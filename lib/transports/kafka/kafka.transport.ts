@@ -167,9 +167,8 @@ export class KafkaTransport implements Transport {
     this.probe = new LivenessProbe(() => connection.probe(), {
       alive: () => this.status.up(),
       dead: (error) => {
-        const wasDown = this.status.state === 'down';
-        const failure = this.status.fail(error, `Kafka at ${this.where()} does not answer`);
-        if (!wasDown) this.logger.warn(failure.message);
+        // Recorded once per outage: a later, more telling error (a consumer's crash) stays the last one.
+        if (this.status.state !== 'down') this.logger.warn(this.status.fail(error, `Kafka at ${this.where()} does not answer`).message);
       },
     });
     if (!this.closing) this.probe.start();
