@@ -73,7 +73,7 @@ describe.each(persistent.map((t) => [t.name, t] as const))('%s: consumer process
     try {
       const topic = `faults.${randomUUID().slice(0, 8)}.kill`;
       const group = 'kill';
-      child = await startChild(target, address, topic, group, 0);
+      child = await startChild(target, address, topic, group, 5); // a few ms each, so the kill lands near KILL_AT
       await sleep(1500); // its group joined, its durable or queue made
       const publisher = await bootApp({ transports: { t: target.create(address) } }, []);
       apps.push(publisher);
