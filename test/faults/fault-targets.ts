@@ -1,3 +1,5 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import type { Transport } from '../../lib/core/transport.js';
 import { KafkaTransport } from '../../lib/transports/kafka/index.js';
 import { NatsTransport } from '../../lib/transports/nats/index.js';
@@ -52,7 +54,12 @@ const nats = (name: string, jetstream: boolean): FaultTarget => ({
   available: () => true,
   async startBroker() {
     const server = await PrivateNatsServer.start();
-    return { broker: { down: () => server.pause(), up: () => server.resume(), destroy: () => server.stop() }, address: server.url };
+    // The server greets connections before JetStream has recovered its streams (seconds on a busy machine): "back" is when JetStream answers.
+    const up = async (): Promise<void> => {
+      await server.resume();
+      if (jetstream) await jetStreamAnswers(server.url);
+    };
+    return { broker: { down: () => server.pause(), up, destroy: () => server.stop() }, address: server.url };
   },
   create: (address) =>
     new NatsTransport({
@@ -60,6 +67,25 @@ const nats = (name: string, jetstream: boolean): FaultTarget => ({
       ...(jetstream && { jetstream: { streamDefaults: { maxAgeMs: 10 * 60_000 }, consumerDefaults: { fetchExpiresMs: 1000 } } }),
     }),
 });
+
+async function jetStreamAnswers(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for (;;) {
+      try {
+        await jsm.getAccountInfo();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  } finally {
+    await nc.close();
+  }
+}
 
 const redis = (name: string, mode: 'streams' | 'pubsub'): FaultTarget => ({
   name,
