@@ -29,5 +29,7 @@ export default {
     { ...common, displayName: 'dead-letters', testMatch: ['<rootDir>/test/dead-letters/**/*.spec.ts'] },
     // Real FastStream (python, from scripts/faststream.sh's venv) against nestream on every broker.
     { ...common, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.spec.ts'] },
+    // Private brokers restarted and consumers killed: only under `npm run test:faults` (test/faults/run.mjs), not `npm test`.
+    ...(process.env.NESTREAM_FAULTS ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.spec.ts'] }] : []),
   ],
 };

@@ -9,7 +9,7 @@ const MASK = '***';
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (!parsed.password) return url;
+    if (!parsed.password) return redactSecrets(url); // a NATS token (`nats://token@host`) has no password part
     parsed.password = MASK;
     return parsed.toString();
   } catch {
@@ -27,6 +27,8 @@ const SECRET_KEY = /^(pass(word)?|secret|token|secretAccessKey|sessionToken|acce
 export function redactSecrets(text: string): string {
   return text
     .replace(/(\/\/[^:/@\s]*:)[^@/\s]+@/g, `$1${MASK}@`)
+    // A NATS URL's lone user part is a token (`nats://s3cret@host`).
+    .replace(/((?:nats|tls|ws|wss):\/\/)[^:/@\s]+@/gi, `$1${MASK}@`)
     .replace(/((?<![\w-])"?(?:password|pass|secret|token|secretAccessKey|sessionToken|oauthBearer)"?\s*[:=]\s*)("[^"]*"|'[^']*'|[^,;}\s]+)/gi, `$1${MASK}`);
 }
 

@@ -21,6 +21,11 @@ export interface KafkaConnection {
   groupMember(init: GroupMemberInit): GroupMember;
   /** A topic's records read by its replay group, for dead-letter inspection (kafkajs only, for now). */
   browse?(topic: string, limit: number): Promise<BrowsedMessages>;
+  /**
+   * One cheap metadata request on a client of its own with no retries and short timeouts, so
+   * health can follow the broker (see LivenessProbe): rejects at once when no broker answers.
+   */
+  probe(): Promise<void>;
   /** Disconnects the producer and the admin client. */
   close(): Promise<void>;
 }

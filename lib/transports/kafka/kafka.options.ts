@@ -120,6 +120,12 @@ export const KAFKA_DEFAULTS = {
   /** A shorter fetch long-poll than kafkajs' 5 s: stopping a consumer waits for it. */
   consumer: { maxWaitTimeInMs: 1000 },
   producer: { idempotent: true, maxInFlightRequests: 1, retry: { retries: 5 } },
+  /**
+   * kafkajs' retry backoff is capped at 1 s (its own cap is 30 s): after an outage the consumer
+   * and producer try again at least every second, so they are back within seconds of the
+   * broker, whatever the outage's length. A consumer that exhausts its retries is restarted.
+   */
+  client: { retry: { initialRetryTime: 300, maxRetryTime: 1000 } },
   /** The same for `@platformatic/kafka`, in its own option names. */
   platformatic: { consumer: { maxWaitTime: 1000 } },
   /**
@@ -210,7 +216,7 @@ export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKaf
     clientId: options.clientId ?? client.clientId ?? d.clientId,
     ssl: options.ssl,
     sasl: options.sasl,
-    client,
+    client: { ...client, retry: { ...d.client.retry, ...client.retry } },
     consumer: { ...d.consumer, ...options.consumer },
     producer: { ...d.producer, ...options.producer },
   };

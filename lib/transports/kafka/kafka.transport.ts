@@ -5,6 +5,8 @@ import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContextInit } from '../../core/message-context.js';
 import type { BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { BrokerStatus } from '../kit/broker-status.js';
+import { assertWithinLimit } from '../kit/payload-limit.js';
+import { LivenessProbe } from '../kit/liveness-probe.js';
 import { OncePromise } from '../kit/once-promise.js';
 import { checkOptions } from '../kit/option-checks.js';
 import { openKafkaConnection, type KafkaConnection } from './kafka.connection.js';
@@ -14,6 +16,9 @@ import { KAFKA_SUBSCRIBER_OPTIONS, resolveKafkaOptions, type KafkaSubscribeOptio
 import { KafkaPublisher } from './kafka.publisher.js';
 import { KafkaSubscription } from './kafka.subscription.js';
 import { KafkaTopology } from './kafka.topology.js';
+
+/** Kafka's default message.max.bytes (broker and topic): the largest record batch it takes. */
+const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
 interface Connected {
   readonly connection: KafkaConnection;
@@ -44,9 +49,14 @@ export class KafkaTransport implements Transport {
   private readonly subscriptions = new Set<Subscription>();
   private current?: Connected;
   private closing?: Promise<void>;
+  private probe?: LivenessProbe;
+  private readonly maxMessageBytes: number;
 
   constructor(options: KafkaTransportOptions) {
     this.options = resolveKafkaOptions(options);
+    // The topics' max.message.bytes when nestream creates them with one, else the broker's default (1 MiB + 12).
+    const configured = this.options.topics.configEntries?.find((e) => e.name === 'max.message.bytes')?.value;
+    this.maxMessageBytes = configured ? Number(configured) : KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
   }
 
   async connect(): Promise<void> {
@@ -74,6 +84,7 @@ export class KafkaTransport implements Transport {
   async publishBatch(messages: readonly OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
     this.assertOpen(`publish to ${messages[0]!.topic}`);
+    for (const message of messages) assertWithinLimit(message, this.maxMessageBytes, 'Kafka\'s message.max.bytes');
     const { publisher, topology } = await this.connected();
     await topology.ensure([...new Set(messages.map((m) => m.topic))]);
     await Promise.all(messages.map((m) => publisher.publish(m)));
@@ -160,6 +171,15 @@ export class KafkaTransport implements Transport {
     });
     this.current = { connection, publisher, topology };
     this.status.up();
+    // Health follows the broker, not only the group: down within ~1.5 s of it going away, up again on its first answer.
+    this.probe = new LivenessProbe(() => connection.probe(), {
+      alive: () => this.status.up(),
+      dead: (error) => {
+        // Recorded once per outage: a later, more telling error (a consumer's crash) stays the last one.
+        if (this.status.state !== 'down') this.logger.warn(this.status.fail(error, `Kafka at ${this.where()} does not answer`).message);
+      },
+    });
+    if (!this.closing) this.probe.start();
     return this.current;
   }
 
@@ -182,11 +202,13 @@ export class KafkaTransport implements Transport {
   }
 
   private async shutdown(): Promise<void> {
+    this.probe?.stop();
     this.current?.topology.close();
     await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
     const connected = this.current ?? (this.connecting.started ? await this.connecting.run().catch(() => undefined) : undefined);
     if (!connected) return;
     connected.topology.close();
+    this.probe?.stop();
     await connected.publisher.drain();
     await connected.connection.close();
   }

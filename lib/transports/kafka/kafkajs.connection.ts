@@ -6,6 +6,7 @@ import type { ResolvedKafkajsOptions } from './kafka.options.js';
 import { subscriptionAwareAssigner } from './kafkajs.assigner.js';
 import { browseKafkaTopic } from './kafkajs.browse.js';
 import { KafkajsGroupMember } from './kafkajs.group-member.js';
+import { FATAL_PRODUCER_ERRORS } from './kafka.fatal-errors.js';
 import { nestLogCreator } from './kafkajs.logger.js';
 
 type KafkajsModule = typeof import('kafkajs');
@@ -28,13 +29,21 @@ const TRANSIENT_TYPES = new Set([
 /** kafkajs' own names for the same situations: no leader within its wait, no broker known yet. */
 const TRANSIENT_NAMES = new Set(['KafkaJSTimeout', 'KafkaJSBrokerNotFound', 'KafkaJSMetadataNotLoaded', 'KafkaJSTopicMetadataNotLoaded']);
 
+/** The probe's client: one try, answers within a second. */
+const PROBE_CLIENT = { retry: { retries: 0 }, connectionTimeout: 1000, requestTimeout: 1000, enforceRequestTimeout: true } satisfies Partial<KafkaConfig>;
+
 /** The kafkajs client behind a KafkaTransport: one admin client, one idempotent producer, one consumer per group. */
 export class KafkajsConnection implements KafkaConnection {
+  /** Resolves once `producer` is connected; unset after a replacement, or after a connect that failed (the next send tries again). */
+  private producerReady?: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly kafka: Kafka,
     private readonly admin: Admin,
-    private readonly producer: Producer,
+    private producer: Producer,
+    private readonly newProducer: () => Producer,
     private readonly consumerConfig: ResolvedKafkajsOptions['consumer'],
+    private readonly prober: Admin,
   ) {}
 
   /** Loads kafkajs (an optional peer, so only here) and connects the admin client and the producer. */
@@ -43,7 +52,8 @@ export class KafkajsConnection implements KafkaConnection {
     const kafkajs = (module as unknown as { default?: KafkajsModule }).default ?? module;
     const kafka = new kafkajs.Kafka(clientConfig(kafkajs, options, logger));
     const admin = kafka.admin();
-    const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner, ...options.producer });
+    const newProducer = (): Producer => kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner, ...options.producer });
+    const producer = newProducer();
     try {
       await admin.connect();
       await producer.connect();
@@ -52,7 +62,10 @@ export class KafkajsConnection implements KafkaConnection {
       throw error;
     }
     const partitionAssigners = [subscriptionAwareAssigner(kafkajs), kafkajs.PartitionAssigners.roundRobin];
-    return new KafkajsConnection(kafka, admin, producer, { partitionAssigners, ...options.consumer });
+    // Its own client: the shared one retries for seconds and waits out long request timeouts.
+    const prober = new kafkajs.Kafka({ ...clientConfig(kafkajs, options, logger), ...PROBE_CLIENT }).admin();
+    await prober.connect().catch(() => undefined); // the probes connect again as often as they need
+    return new KafkajsConnection(kafka, admin, producer, newProducer, { partitionAssigners, ...options.consumer }, prober);
   }
 
   get native(): Kafka {
@@ -60,7 +73,33 @@ export class KafkajsConnection implements KafkaConnection {
   }
 
   async send(records: readonly TopicRecords[]): Promise<void> {
-    await this.producer.sendBatch({ topicMessages: [...records], acks: -1 });
+    const producer = this.producer;
+    try {
+      await this.ensureConnected(producer);
+      await producer.sendBatch({ topicMessages: [...records], acks: -1 });
+    } catch (error) {
+      if (producer === this.producer && causes(error).some((e) => FATAL_PRODUCER_ERRORS.has(String(e.type)))) this.replaceProducer(producer);
+      throw error; // this batch failed either way: its callers are told so
+    }
+  }
+
+  /** Drops a producer the broker will not take records from any more; the next send connects a new one (a new producer id). */
+  private replaceProducer(broken: Producer): void {
+    const fresh = this.newProducer();
+    this.producer = fresh;
+    this.producerReady = undefined;
+    void broken.disconnect().catch(() => undefined);
+  }
+
+  private ensureConnected(producer: Producer): Promise<void> {
+    if (!this.producerReady) {
+      const ready = producer.connect();
+      this.producerReady = ready;
+      ready.catch(() => {
+        if (this.producerReady === ready) this.producerReady = undefined;
+      });
+    }
+    return this.producerReady;
   }
 
   listTopics(): Promise<string[]> {
@@ -91,8 +130,13 @@ export class KafkajsConnection implements KafkaConnection {
     return browseKafkaTopic(this.kafka, this.admin, topic, limit);
   }
 
+  async probe(): Promise<void> {
+    // describeCluster asks a broker for metadata every time (connecting first if need be).
+    await this.prober.describeCluster();
+  }
+
   async close(): Promise<void> {
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect(), this.prober.disconnect()]);
   }
 }
 

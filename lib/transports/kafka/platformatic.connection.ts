@@ -2,6 +2,7 @@ import type { Admin, MessageToProduce, Producer } from '@platformatic/kafka';
 import type { NestreamLogger } from '../../core/logger.js';
 import type { GroupMember, GroupMemberInit, KafkaConnection, TopicRecords, TopicSpec } from './kafka.connection.js';
 import type { ResolvedPlatformaticOptions } from './kafka.options.js';
+import { FATAL_PRODUCER_ERRORS } from './kafka.fatal-errors.js';
 import { PlatformaticGroupMember, type PlatformaticModule } from './platformatic.group-member.js';
 
 /**
@@ -25,8 +26,9 @@ export class PlatformaticConnection implements KafkaConnection {
   private constructor(
     private readonly kafka: PlatformaticModule,
     private readonly admin: Admin,
-    private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>,
+    private producer: Producer<Buffer, Buffer, Buffer, Buffer>,
     private readonly options: ResolvedPlatformaticOptions,
+    private readonly prober: Admin,
   ) {}
 
   /** Loads `@platformatic/kafka` (an optional peer, so only here) and connects the admin client and the producer. */
@@ -34,7 +36,7 @@ export class PlatformaticConnection implements KafkaConnection {
     const kafka: PlatformaticModule = await import('@platformatic/kafka');
     const base = baseOptions(options);
     const admin = new kafka.Admin(base);
-    const producer = new kafka.Producer<Buffer, Buffer, Buffer, Buffer>({ ...base, ...options.producer, idempotent: true, acks: -1 });
+    const producer = newProducer(kafka, options);
     try {
       // Both connect lazily: asking for the cluster's metadata proves the brokers answer.
       await admin.metadata({ topics: [] });
@@ -43,7 +45,9 @@ export class PlatformaticConnection implements KafkaConnection {
       await Promise.allSettled([admin.close(), producer.close()]);
       throw error;
     }
-    return new PlatformaticConnection(kafka, admin, producer, options);
+    // Its own client: the shared ones retry (3 times, 1 s apart by default) before they fail.
+    const prober = new kafka.Admin({ ...base, retries: 0, timeout: 1000, connectTimeout: 1000 });
+    return new PlatformaticConnection(kafka, admin, producer, options, prober);
   }
 
   get native(): { admin: Admin; producer: Producer<Buffer, Buffer, Buffer, Buffer> } {
@@ -64,7 +68,17 @@ export class PlatformaticConnection implements KafkaConnection {
         });
       }
     }
-    await this.producer.send({ messages });
+    const producer = this.producer;
+    try {
+      await producer.send({ messages });
+    } catch (error) {
+      // Fatal to an idempotent producer: the next send goes through a new one (a new producer id); this batch failed either way.
+      if (producer === this.producer && causes(error).some((e) => FATAL_PRODUCER_ERRORS.has(String(e.apiId)))) {
+        this.producer = newProducer(this.kafka, this.options);
+        void producer.close().catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   listTopics(): Promise<string[]> {
@@ -100,9 +114,18 @@ export class PlatformaticConnection implements KafkaConnection {
     return new PlatformaticGroupMember(this.kafka, { ...baseOptions(this.options), ...this.options.consumer }, init, () => this.listTopics());
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([this.producer.close(), this.admin.close()]);
+  async probe(): Promise<void> {
+    await this.prober.metadata({ topics: [], forceUpdate: true });
   }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.producer.close(), this.admin.close(), this.prober.close()]);
+  }
+}
+
+/** The idempotent producer (it connects on its first request). */
+function newProducer(kafka: PlatformaticModule, options: ResolvedPlatformaticOptions): Producer<Buffer, Buffer, Buffer, Buffer> {
+  return new kafka.Producer<Buffer, Buffer, Buffer, Buffer>({ ...baseOptions(options), ...options.producer, idempotent: true, acks: -1 });
 }
 
 /** What the producer, the admin client and every consumer share. */

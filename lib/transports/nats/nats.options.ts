@@ -1,6 +1,7 @@
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import { checkOptions, is, type OptionCheck, type OptionSpec } from '../kit/option-checks.js';
 import { toJetStreamName } from './nats.names.js';
+import { splitServerCredentials } from './nats.url-credentials.js';
 
 /** `new NatsTransport(options)`. Without `jetstream` it speaks core NATS (at-most-once). */
 export interface NatsTransportOptions {
@@ -154,11 +155,12 @@ export interface ResolvedNatsOptions {
 /** The transport's options with every default filled in. */
 export function resolveNatsOptions(options: NatsTransportOptions): ResolvedNatsOptions {
   const js = options.jetstream === true ? {} : options.jetstream || undefined;
+  const { servers, credentials } = splitServerCredentials(options.servers);
   return {
-    servers: options.servers,
+    servers,
     name: options.name ?? NATS_DEFAULTS.name,
     publishTimeoutMs: options.publishTimeoutMs ?? NATS_DEFAULTS.publishTimeoutMs,
-    connection: options.connection ?? {},
+    connection: { ...credentials, ...options.connection },
     ...(js && {
       jetstream: {
         provisionStreams: js.provisionStreams ?? NATS_DEFAULTS.provisionStreams,

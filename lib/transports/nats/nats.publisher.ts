@@ -58,6 +58,11 @@ export class JetStreamPublisher implements NatsPublisher {
       await send();
     } catch (error) {
       const topology = this.topology;
+      if (isNoStream(error) && !topology.provisions) {
+        // nats.js says "jetstream is not enabled" for a subject no stream captures.
+        const what = message.topic.endsWith('.dlq') ? `the dead-letter stream for ${message.topic} does not exist` : `no JetStream stream captures ${message.topic}`;
+        throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed: ${what} (and provisionStreams is off)`, { stayUp: true });
+      }
       if (!isNoStream(error) || !topology.provisions) {
         throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed`, { stayUp: true });
       }

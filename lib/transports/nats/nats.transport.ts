@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
 import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { OncePromise } from '../kit/once-promise.js';
+import { assertWithinLimit } from '../kit/payload-limit.js';
 import { NatsLink } from './nats.connection.js';
 import { NatsContext } from './nats.context.js';
 import { toNatsHeaders } from './nats.headers.js';
@@ -62,6 +63,7 @@ export class NatsTransport implements Transport {
     if (!this.link.isUp) {
       throw new Error(`NATS is not connected (${this.link.status.state}); message to ${message.topic} was not sent`);
     }
+    assertWithinLimit(message, this.link.nc.info?.max_payload, "the NATS server's max_payload");
     const headers = toNatsHeaders(() => this.link.createHeaders(), message.headers, message.key);
     await this.mode.publisher.publish(message, headers, (message.options ?? {}) as NatsPublishOptions);
   }

@@ -119,7 +119,7 @@ export const DEFAULTS = {
   connectTimeoutMs: 10_000,
   publishTimeoutMs: 30_000,
   heartbeatSeconds: 30,
-  reconnect: { initialDelayMs: 100, maxDelayMs: 30_000, factor: 2 },
+  reconnect: { initialDelayMs: 100, maxDelayMs: 1000, factor: 2 },
   /** ±20% around each reconnect delay, so a fleet of services does not reconnect in lockstep. */
   reconnectJitter: 0.2,
   connectionName: 'nestream',

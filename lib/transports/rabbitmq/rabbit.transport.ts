@@ -13,6 +13,10 @@ import { resolveRabbitOptions, SUBSCRIBER_OPTION_SPEC, type RabbitSubscribeOptio
 import { RabbitPublisher } from './rabbit.publisher.js';
 import { browseQueue } from './rabbit.browse.js';
 import { RabbitTopology } from './rabbit.topology.js';
+import { assertWithinLimit } from '../kit/payload-limit.js';
+
+/** RabbitMQ's default max_message_size (3.8+): larger messages close the channel with a 406 after they were sent. */
+const RABBIT_MAX_MESSAGE_BYTES = 134_217_728;
 
 /** What RabbitMQ promises (README, RabbitMQ › Capabilities, says why each holds). */
 const CAPABILITIES: TransportCapabilities = {
@@ -82,6 +86,7 @@ export class RabbitTransport implements Transport {
 
   async publish(message: OutboundMessage): Promise<void> {
     if (this.closing) throw new Error(`RabbitTransport is closed; cannot publish to ${message.topic}`);
+    assertWithinLimit(message, RABBIT_MAX_MESSAGE_BYTES, "RabbitMQ's max_message_size (its default)");
     // Publishing before connect() connects (bounded); while reconnecting it waits up to publishTimeoutMs.
     if (this.connection.isIdle) await this.connect();
     await this.publisher.publish(message);

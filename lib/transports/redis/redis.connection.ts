@@ -43,6 +43,12 @@ export interface ConsumerProblem {
   readonly error?: string;
 }
 
+/**
+ * Reconnect every 50 ms more, at most every 500 ms (ioredis' own cap is 2 s): back within a
+ * second of Redis, whatever the outage's length. A user's `redis.retryStrategy` wins.
+ */
+const reconnectDelay = (attempt: number): number => Math.min(attempt * 50, 500);
+
 /** Builds ioredis clients for one set of connection options; ioredis is imported on first use. */
 export class RedisClientFactory {
   constructor(private readonly options: RedisConnectionOptions) {}
@@ -61,11 +67,11 @@ export class RedisClientFactory {
         ...clusterOptions,
         ...(forced.enableOfflineQueue === undefined ? {} : { enableOfflineQueue: forced.enableOfflineQueue }),
         lazyConnect: true,
-        redisOptions: { ...defaults, ...clusterOptions.redisOptions, ...forced },
+        redisOptions: { retryStrategy: reconnectDelay, ...defaults, ...clusterOptions.redisOptions, ...forced },
       });
       return client as unknown as RedisClientLike;
     }
-    const merged: RedisOptions = { ...defaults, ...redis, ...forced, lazyConnect: true };
+    const merged: RedisOptions = { retryStrategy: reconnectDelay, ...defaults, ...redis, ...forced, lazyConnect: true };
     const client = url ? new Redis(url, merged) : new Redis(merged);
     return client as unknown as RedisClientLike;
   }

@@ -10,6 +10,10 @@ import { RedisConnection } from './redis.connection.js';
 import { RedisContext } from './redis.context.js';
 import { redisMode, type RedisMode } from './redis.mode.js';
 import { resolveRedisOptions, type RedisTransportMode, type RedisTransportOptions } from './redis.options.js';
+import { assertWithinLimit } from '../kit/payload-limit.js';
+
+/** Redis's default proto-max-bulk-len: the largest single argument (the body) a command may carry. */
+const REDIS_MAX_BULK_BYTES = 536_870_912;
 
 /**
  * Redis through ioredis, in one of two modes (see RedisMode). 'streams' (default): a topic is a
@@ -41,6 +45,7 @@ export class RedisTransport implements Transport {
   }
 
   async publish(message: OutboundMessage): Promise<void> {
+    assertWithinLimit(message, REDIS_MAX_BULK_BYTES, "Redis's proto-max-bulk-len (its default)");
     await this.connection.connect();
     await this.strategy.publisher.publish(message);
   }

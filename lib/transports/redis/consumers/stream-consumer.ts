@@ -128,7 +128,7 @@ export class StreamConsumer implements RedisConsumer {
         this.ownPendingDone = false;
         this.ownPendingCursor = undefined;
         if (errorMessage(error).startsWith('NOGROUP')) await this.recreateGroup();
-        if (!this.closing) await this.backoff.sleep(Math.min(100 * 2 ** failures, 2000));
+        if (!this.closing) await this.backoff.sleep(Math.min(100 * 2 ** failures, 1000));
       }
     }
   }

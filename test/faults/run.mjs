@@ -1,0 +1,8 @@
+// `npm run test:faults [-- <jest args>]`: the fault suite (test/faults/), against private brokers
+// it starts and restarts itself on ports of their own (never the shared ones). It brings up the
+// shared brokers first only because that installs them (Kafka's jars, rabbitmq-server, nats-server).
+// FAULT_TARGETS=kafka,jetstream narrows it to some broker modes.
+import { brokersUp, jest } from '../jest.mjs';
+
+brokersUp(['redis', 'nats', 'rabbitmq', 'kafka']);
+process.exit(jest(['--selectProjects', 'faults', '--runInBand', ...process.argv.slice(2)], { NESTREAM_FAULTS: '1' }));
