@@ -64,6 +64,8 @@ export class PendingReplies {
   /** Registers, publishes with `send`, and resolves with the reply; a failed send ends the request at once. */
   async run(message: OutboundMessage, timeoutMs: number, send: (correlationId: string) => Promise<void>): Promise<InboundMessage> {
     const { correlationId, reply } = this.register(message, timeoutMs);
+    // A timeout while the send is still under way must not count as an unhandled rejection: the caller awaits `reply` next.
+    reply.catch(() => undefined);
     try {
       await send(correlationId);
     } catch (error) {
