@@ -29,7 +29,7 @@ export { InjectPublisher } from './decorators/inject-publisher.decorator.js';
 export { UseMessageInterceptors } from './decorators/use-message-interceptors.decorator.js';
 
 // Publishing
-export { MessageBus, type PublishOptions } from './publishing/message-bus.js';
+export { MessageBus, type PublishOptions, type RequestOptions } from './publishing/message-bus.js';
 export { EventPublisher } from './publishing/event-publisher.js';
 export type { PublisherOf } from './publishing/publisher-of.js';
 export { getPublisherToken } from './decorators/publisher-token.js';
@@ -38,7 +38,7 @@ export { getPublisherToken } from './decorators/publisher-token.js';
 export { MessageContext, type MessageContextInit } from './core/message-context.js';
 export type { InboundMessage, OutboundMessage, Delivery, NackOptions } from './core/message.js';
 export type { EventMetadata } from './core/event-metadata.js';
-export { Headers, DeadLetterHeaders, ReplayHeaders, ContentTypes, type MessageHeaders } from './core/headers.js';
+export { Headers, DeadLetterHeaders, ReplayHeaders, ReplyHeaders, ContentTypes, type MessageHeaders } from './core/headers.js';
 export { CorrelationScope } from './core/correlation.js';
 export { PublishValidationFilter, publishValidationResponse, type PublishValidationResponse } from './publishing/publish-validation.filter.js';
 export type { MessageInterceptor, ConsumeNext, PublishNext, PublishInfo } from './core/interceptor.js';
@@ -53,6 +53,8 @@ export {
   AckMessage,
   NackMessage,
   RejectMessage,
+  RequestTimeoutError,
+  RemoteHandlerError,
   type ValidationIssue,
   type BadMessageReason,
 } from './core/errors.js';

@@ -13,6 +13,7 @@ import { DeadLetterInterceptor } from '../interceptors/dead-letter.interceptor.j
 import { IdempotencyInterceptor } from '../interceptors/idempotency.interceptor.js';
 import { InboxTransactionInterceptor } from '../interceptors/inbox-transaction.interceptor.js';
 import { PayloadInterceptor } from '../interceptors/payload.interceptor.js';
+import { ReplyInterceptor } from '../interceptors/reply.interceptor.js';
 import { RetryInterceptor } from '../interceptors/retry.interceptor.js';
 import { SettleInterceptor } from '../interceptors/settle.interceptor.js';
 import { UpcastInterceptor } from '../interceptors/upcast.interceptor.js';
@@ -65,6 +66,8 @@ export class ConsumeChainFactory {
       idempotency: binding.idempotent ? [this.idempotency(binding, mode)] : [],
       'dead-letter': binding.deadLetter ? [new DeadLetterInterceptor(binding.deadLetter, (name, message) => this.pipeline.send(name, message))] : [],
       retry: retry ? [retry] : [],
+      // Batch handlers return one result for many messages: no request/reply there.
+      reply: mode === 'single' ? [new ReplyInterceptor((request, result, error) => this.bus.reply(binding.transport, request, result, error))] : [],
       user: [...(this.options.interceptors ?? []), ...binding.interceptors],
       inbox: binding.idempotent && mode === 'single' ? this.inbox(binding) : [],
       upcast: binding.versions ? [new UpcastInterceptor(binding.versions, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)] : [],

@@ -10,6 +10,8 @@ import type { MessageInterceptor } from '../core/interceptor.js';
  * - idempotency skips what this handler already processed;
  * - dead-letter sits outside retry, so only spent retries (or non-retryable errors) reach it;
  * - retry re-runs what is inside it;
+ * - reply (request messages only) sends the result or the error back to the caller: inside
+ *   retry, so a failed request is answered at once instead of retried past the caller's deadline;
  * - the user's interceptors (module-wide, then the handler's) run inside retry;
  * - the inbox transaction (idempotent single handlers on a transactional store) wraps each
  *   attempt, so the processed mark commits with the handler's writes or rolls back with them;
@@ -27,6 +29,7 @@ export const CONSUME_CHAIN = [
   'idempotency',
   'dead-letter',
   'retry',
+  'reply',
   'user',
   'inbox',
   'upcast',

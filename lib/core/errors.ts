@@ -83,6 +83,32 @@ export class RejectMessage extends SettleSignal {
   }
 }
 
+/** A request got no reply in time. Names the topic and the timeout. */
+export class RequestTimeoutError extends NestreamError {
+  override name = 'RequestTimeoutError';
+  constructor(
+    readonly topic: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`No reply to the request on ${topic} within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * The handler of a request failed: its error came back as an error reply. `name` and `message`
+ * are the remote error's (e.g. 'MessageValidationError' for a request its contract refused).
+ */
+export class RemoteHandlerError extends NestreamError {
+  constructor(
+    readonly remoteName: string,
+    message: string,
+    readonly topic: string,
+  ) {
+    super(message);
+    this.name = remoteName;
+  }
+}
+
 export type ErrorClass = abstract new (...args: never[]) => Error;
 
 function summarizeIssues(issues: ValidationIssue[], prefix = ''): string {

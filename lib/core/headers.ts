@@ -18,6 +18,8 @@ export const Headers = {
   idempotencyKey: 'x-idempotency-key',
   /** 1-based attempt number of the handler run that sees it. */
   attempt: 'x-attempt',
+  /** Where the reply to a request goes (FastStream's header; NATS core and RabbitMQ use the broker's own field). */
+  replyTo: 'reply_to',
 } as const;
 
 /** Headers added to a dead-lettered copy; the original body and headers are kept as they were. */
@@ -42,6 +44,12 @@ export const ReplayHeaders = {
   replayedFrom: 'x-replayed-from',
   /** How many times it has been replayed; a dead letter keeps it, so a replay that fails again counts on. */
   replayCount: 'x-replay-count',
+} as const;
+
+/** On an error reply: the handler's error, so the caller's promise rejects with a RemoteHandlerError. */
+export const ReplyHeaders = {
+  errorName: 'x-error-name',
+  errorMessage: 'x-error-message',
 } as const;
 
 export const ContentTypes = {

@@ -1,4 +1,4 @@
-import type { OutboundMessage } from './message.js';
+import type { InboundMessage, OutboundMessage } from './message.js';
 import type { MessageContext } from './message-context.js';
 
 export type ConsumeNext = (ctx: MessageContext) => Promise<unknown>;
@@ -6,6 +6,17 @@ export type ConsumeNext = (ctx: MessageContext) => Promise<unknown>;
 export interface PublishInfo {
   /** Name of the transport the message is going to. */
   readonly transport: string;
+  /** Set when the publish is a request: the chain's end puts the reply here. */
+  readonly request?: PendingRequest;
+  /** Set when the message is the reply to `replyFor`. */
+  readonly replyFor?: InboundMessage;
+}
+
+/** A request going through the publish chain; the transport's reply lands in `reply`. */
+export interface PendingRequest {
+  readonly timeoutMs: number;
+  readonly service: string;
+  reply?: InboundMessage;
 }
 
 export type PublishNext = (message: OutboundMessage, info: PublishInfo) => Promise<void>;

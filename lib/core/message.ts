@@ -11,6 +11,8 @@ export interface InboundMessage {
   readonly deliveryAttempt: number;
   /** True when the broker says this is a redelivery. */
   readonly redelivered: boolean;
+  /** Where a reply goes, when the message is a request (NATS reply subject, AMQP reply_to, `reply_to` header). */
+  readonly replyTo?: string;
   /** The native message (kafkajs EachMessagePayload, JsMsg, amqplib ConsumeMessage, ...). */
   readonly raw: unknown;
 }

@@ -1,5 +1,5 @@
 import type { BrowsedMessages } from './browse.js';
-import type { Delivery, OutboundMessage } from './message.js';
+import type { Delivery, InboundMessage, OutboundMessage } from './message.js';
 import type { MessageContext, MessageContextInit } from './message-context.js';
 
 /**
@@ -61,6 +61,13 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+export interface TransportRequestOptions {
+  /** Reject with a RequestTimeoutError when no reply came within this long. */
+  readonly timeoutMs: number;
+  /** The app's serviceName, for brokers whose reply address is named (Kafka's reply topic). */
+  readonly service: string;
+}
+
 export interface TransportHealth {
   readonly status: 'up' | 'down' | 'connecting';
   readonly subscriptions: number;
@@ -86,6 +93,14 @@ export interface Transport {
   subscribeBatch?(request: BatchSubscribeRequest): Promise<Subscription>;
   /** Resolves once the broker has accepted the message; rejects (never resolves) if it did not. */
   publish(message: OutboundMessage): Promise<void>;
+  /**
+   * Request/reply: publishes `message` with this transport's reply address (one reply listener
+   * per transport, made on the first request and closed with it) and resolves with the reply
+   * whose correlation id is the message's; rejects with a RequestTimeoutError. Optional.
+   */
+  request?(message: OutboundMessage, options: TransportRequestOptions): Promise<InboundMessage>;
+  /** Sends `message` to the reply address of `request` (which has `replyTo`). With `request`. */
+  reply?(request: InboundMessage, message: OutboundMessage): Promise<void>;
   /**
    * The problems of one subscriber's `transportOptions` (unknown keys, bad values), checked at
    * bootstrap so a typo fails there, naming the handler. Empty when they are fine.

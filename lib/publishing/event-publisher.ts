@@ -1,6 +1,7 @@
 import type { ContractClass, ContractMetadata } from '../core/contract.js';
+import type { EventOf } from '../contracts/define-contract.js';
 import { contractOf } from '../decorators/metadata-accessor.js';
-import type { MessageBus, PublishOptions } from './message-bus.js';
+import type { MessageBus, PublishOptions, RequestOptions } from './message-bus.js';
 
 /** Typed publisher of one event contract (or topic), from `@InjectPublisher`. */
 export class EventPublisher<T> {
@@ -24,7 +25,22 @@ export class EventPublisher<T> {
 
   /** Resolves once the broker accepted the event; rejects (sending nothing) if it is invalid. */
   publish(payload: T, options: PublishOptions = {}): Promise<void> {
-    const merged = this.hasDefaults ? { ...this.defaults, ...options } : options;
+    const merged = this.merged(options);
     return this.contract ? this.bus.publishContract(this.contract, payload, merged) : this.bus.send(this.topic, payload, merged);
+  }
+
+  /**
+   * Publishes the event as a request and resolves with the handler's reply: with `reply: Contract`
+   * validated and typed as that contract's event, else the decoded payload. Rejects with a
+   * RemoteHandlerError (the handler failed) or a RequestTimeoutError (no reply in `timeoutMs`).
+   */
+  request<R extends ContractClass>(payload: T, options: RequestOptions<R> & { reply: R }): Promise<EventOf<R>>;
+  request(payload: T, options?: RequestOptions<undefined>): Promise<unknown>;
+  request(payload: T, options: RequestOptions<ContractClass | undefined> = {}): Promise<unknown> {
+    return this.bus.requestTo(this.topic, this.contract, payload, this.merged(options));
+  }
+
+  private merged<O extends PublishOptions>(options: O): O {
+    return this.hasDefaults ? { ...this.defaults, ...options } : options;
   }
 }

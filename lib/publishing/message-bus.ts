@@ -2,13 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { encodePayload } from '../core/codec.js';
 import { validatorOf } from '../contracts/contract-validator.js';
-import { Headers, type MessageHeaders } from '../core/headers.js';
+import { Headers, ReplyHeaders, type MessageHeaders } from '../core/headers.js';
+import { ConfigurationError } from '../core/errors.js';
+import { decodeReply } from './reply-decoding.js';
+import type { EventOf } from '../contracts/define-contract.js';
 import type { ContractClass, ContractMetadata } from '../core/contract.js';
 import { contractOf } from '../decorators/metadata-accessor.js';
 import { NESTREAM_OPTIONS } from '../config/nestream.module-definition.js';
 import type { NestreamModuleOptions } from '../config/nestream-options.js';
 import { TransportRegistry } from '../config/transport-registry.js';
-import type { OutboundMessage } from '../core/message.js';
+import type { InboundMessage, OutboundMessage } from '../core/message.js';
 import { PublishPipeline } from './publish-pipeline.js';
 import { DowncastCopies, type DowncastFanOut } from './downcast-copies.js';
 
@@ -31,6 +34,18 @@ export interface PublishOptions {
   /** Broker-specific publish options (see each transport). */
   transportOptions?: Record<string, unknown>;
 }
+
+/** A request: publish options, how long to wait, and (optionally) the reply's contract. */
+export interface RequestOptions<R = unknown> extends PublishOptions {
+  /** Reject with a RequestTimeoutError when no reply came within this long. Default 5,000. */
+  timeoutMs?: number;
+  /** The reply's contract: the reply is validated and comes back as its event. */
+  reply?: R;
+  /** The request's correlation id; default a new one (each request is its own conversation, as in FastStream). */
+  correlationId?: string;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 
 /** A publish built but not sent: the transport's name and the encoded message. */
 export interface PreparedPublish {
@@ -98,6 +113,38 @@ export class MessageBus {
   async send(topic: string, payload: unknown, options: PublishOptions, contract?: ContractMetadata): Promise<void> {
     const { transport, message } = this.outbound(topic, payload, options, contract);
     await this.pipeline.send(transport, message);
+  }
+
+  /**
+   * Publishes a request (validated first, with a contract) and resolves with the reply: the
+   * reply contract's event when `options.reply` names one, else the decoded payload. Rejects
+   * with a RemoteHandlerError when the handler failed, a RequestTimeoutError when no reply came.
+   */
+  request<R extends ContractClass>(target: string | ContractClass, payload: unknown, options: RequestOptions<R> & { reply: R }): Promise<EventOf<R>>;
+  request(target: string | ContractClass, payload: unknown, options?: RequestOptions<undefined>): Promise<unknown>;
+  request(target: string | ContractClass, payload: unknown, options: RequestOptions<ContractClass | undefined> = {}): Promise<unknown> {
+    const contract = typeof target === 'string' ? undefined : contractOf(target, 'MessageBus.request');
+    return this.requestTo(contract?.name ?? (target as string), contract, payload, options);
+  }
+
+  /** A request to an already-resolved contract (or a bare topic): no metadata lookup per request. */
+  async requestTo(topic: string, contract: ContractMetadata | undefined, payload: unknown, options: RequestOptions<ContractClass | undefined>): Promise<unknown> {
+    const replyContract = options.reply ? contractOf(options.reply, 'request({ reply })') : undefined;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!(timeoutMs > 0)) throw new ConfigurationError(`request to ${topic}: timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
+    if (contract) await validatorOf(contract)(payload);
+    const { transport, message } = this.outbound(topic, payload, options, contract);
+    message.headers[Headers.correlationId] = options.correlationId ?? options.headers?.[Headers.correlationId] ?? randomUUID();
+    const reply = await this.pipeline.request(transport, message, { timeoutMs, service: this.serviceName });
+    return decodeReply(topic, reply, replyContract);
+  }
+
+  /** Sends a handler's result (or error) to the reply address of the request it handled. */
+  reply(transport: string, request: InboundMessage, result: unknown, error?: { name: string; message: string }): Promise<void> {
+    const { message } = this.outbound(request.topic + '.reply', result === undefined ? null : result, { transport });
+    message.topic = request.replyTo!;
+    if (error) Object.assign(message.headers, { [ReplyHeaders.errorName]: error.name, [ReplyHeaders.errorMessage]: error.message });
+    return this.pipeline.reply(transport, request, message);
   }
 
   /**

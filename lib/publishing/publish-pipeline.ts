@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { composePublish, type PublishNext } from '../core/interceptor.js';
-import type { OutboundMessage } from '../core/message.js';
+import type { InboundMessage, OutboundMessage } from '../core/message.js';
+import type { PendingRequest } from '../core/interceptor.js';
+import { ConfigurationError } from '../core/errors.js';
+import type { TransportRequestOptions, Transport } from '../core/transport.js';
 import { CorrelationInterceptor, stampCorrelationId } from '../interceptors/correlation.interceptor.js';
 import { NESTREAM_OPTIONS } from '../config/nestream.module-definition.js';
 import type { NestreamModuleOptions } from '../config/nestream-options.js';
@@ -23,12 +26,26 @@ export class PublishPipeline {
     const interceptors = [new CorrelationInterceptor(), ...telemetry.publish(), ...(options.interceptors ?? [])];
     this.chain = composePublish(interceptors, async (message, info) => {
       const transport = await this.registry.connected(info.transport);
-      await transport.publish(message);
+      if (info.request) info.request.reply = await requestOn(transport, info.transport, message, info.request);
+      else if (info.replyFor) await replyOn(transport, info.transport, info.replyFor, message);
+      else await transport.publish(message);
     });
   }
 
   send(transport: string, message: OutboundMessage): Promise<void> {
     return this.chain(message, { transport });
+  }
+
+  /** Sends a request through the chain (correlation id, trace context, metrics as any publish) and resolves with the reply. */
+  async request(transport: string, message: OutboundMessage, options: TransportRequestOptions): Promise<InboundMessage> {
+    const pending: PendingRequest = { timeoutMs: options.timeoutMs, service: options.service };
+    await this.chain(message, { transport, request: pending });
+    return pending.reply!;
+  }
+
+  /** Sends `message` through the chain to the reply address of `request`. */
+  reply(transport: string, request: InboundMessage, message: OutboundMessage): Promise<void> {
+    return this.chain(message, { transport, replyFor: request });
   }
 
   /**
@@ -44,4 +61,14 @@ export class PublishPipeline {
   sendCaptured(transport: string, message: OutboundMessage): Promise<void> {
     return this.telemetry.withTraceContext(message.headers, () => this.send(transport, message));
   }
+}
+
+function requestOn(transport: Transport, name: string, message: OutboundMessage, request: PendingRequest): Promise<InboundMessage> {
+  if (!transport.request) throw new ConfigurationError(`Transport '${name}' (${transport.kind}) has no request/reply`);
+  return transport.request(message, request);
+}
+
+function replyOn(transport: Transport, name: string, request: InboundMessage, message: OutboundMessage): Promise<void> {
+  if (!transport.reply) throw new ConfigurationError(`Transport '${name}' (${transport.kind}) has no request/reply`);
+  return transport.reply(request, message);
 }

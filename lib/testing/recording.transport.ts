@@ -1,7 +1,7 @@
 
-import type { OutboundMessage } from '../core/message.js';
+import type { InboundMessage, OutboundMessage } from '../core/message.js';
 import type { MemoryTransport } from '../transports/memory/memory.transport.js';
-import type { SubscribeRequest, Subscription, Transport, TransportHealth } from '../core/transport.js';
+import type { TransportRequestOptions, SubscribeRequest, Subscription, Transport, TransportHealth } from '../core/transport.js';
 
 /** An in-memory transport that also keeps every message published through it. */
 export class RecordingTransport implements Transport {
@@ -24,6 +24,17 @@ export class RecordingTransport implements Transport {
   async publish(message: OutboundMessage): Promise<void> {
     await this.memory.publish(message);
     this.sent.push(message);
+  }
+
+  /** Requests are recorded as published messages; replies are not (read them from `TestBroker.request`). */
+  async request(message: OutboundMessage, options: TransportRequestOptions): Promise<InboundMessage> {
+    const reply = this.memory.request(message, options);
+    this.sent.push(message);
+    return reply;
+  }
+
+  reply(request: InboundMessage, message: OutboundMessage): Promise<void> {
+    return this.memory.reply(request, message);
   }
 
   subscribe(request: SubscribeRequest): Promise<Subscription> {

@@ -4,7 +4,8 @@ import type { ContractClass } from '../core/contract.js';
 import { NESTREAM_HANDLER_OBSERVERS, type HandlerCall } from '../config/handler-observer.js';
 import { NESTREAM_OPTIONS } from '../config/nestream.module-definition.js';
 import type { NestreamModuleOptions } from '../config/nestream-options.js';
-import { MessageBus, type PublishOptions } from '../publishing/message-bus.js';
+import { MessageBus, type PublishOptions, type RequestOptions } from '../publishing/message-bus.js';
+import type { EventOf } from '../contracts/define-contract.js';
 import { decodePayload } from '../core/codec.js';
 import type { OutboundMessage } from '../core/message.js';
 import { MemoryTransport } from '../transports/memory/memory.transport.js';
@@ -29,6 +30,7 @@ export interface PublishedMessage {
  *   await broker.publish(UserCreated, { ... });        // resolves once every handler settled
  *   broker.published('onboarding.started');            // what was published there
  *   broker.calls('OnboardingHandlers.onUserCreated');   // each run of the handler
+ *   await broker.request(PlaceOrder, { ... }, { reply: OrderAccepted }); // the handler's reply
  */
 export class TestBroker {
   private readonly transports = new Map<string, RecordingTransport>();
@@ -55,6 +57,17 @@ export class TestBroker {
     if (!this.moduleRef) throw new Error('TestBroker: attach() it to the testing module and compile before publishing');
     await this.moduleRef.get(MessageBus, { strict: false }).publish(target, payload, options);
     await this.settled();
+  }
+
+  /**
+   * Sends a request through the app's MessageBus and resolves with the handler's reply (typed
+   * and validated with `reply: Contract`); rejects with the handler's error as a RemoteHandlerError.
+   */
+  request<R extends ContractClass>(target: string | ContractClass, payload: unknown, options: RequestOptions<R> & { reply: R }): Promise<EventOf<R>>;
+  request(target: string | ContractClass, payload: unknown, options?: RequestOptions<undefined>): Promise<unknown>;
+  async request(target: string | ContractClass, payload: unknown, options: RequestOptions<ContractClass | undefined> = {}): Promise<unknown> {
+    if (!this.moduleRef) throw new Error('TestBroker: attach() it to the testing module and compile before sending requests');
+    return this.moduleRef.get(MessageBus, { strict: false }).request(target, payload, options as RequestOptions<undefined>);
   }
 
   /** Resolves when no message is queued, waiting for redelivery, or being handled, on any transport. */

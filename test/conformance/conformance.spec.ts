@@ -7,6 +7,7 @@ import { lifecycleCases } from './lifecycle.cases.js';
 import { observabilityCases } from './observability.cases.js';
 import { loadTargets } from './targets.js';
 import { versionCases } from './versions.cases.js';
+import { requestReplyCases } from './request-reply.cases.js';
 
 /**
  * The one suite every transport runs. NESTREAM_CONFORMANCE picks targets (comma-separated
@@ -27,5 +28,6 @@ for (const target of targets) {
     observabilityCases(target, apps);
     batchCases(target, apps);
     versionCases(target, apps);
+    requestReplyCases(target, apps);
   });
 }

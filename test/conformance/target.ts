@@ -29,6 +29,12 @@ export interface ConformanceTarget {
    * Read from the broker itself, so a missing ack cannot pass as one. Persistent targets have it.
    */
   unsettled?(topic: string, group: string): Promise<number>;
+  /**
+   * What the broker holds for this transport's request/reply (subscriptions, consumers, queues,
+   * topics), read from the broker or the client where it lets us: constant across requests
+   * when nothing leaks per request.
+   */
+  replyResources?(transport: Transport): Promise<number>;
   /** Called before each case (e.g. a fresh in-memory broker). */
   reset?(): void;
 }

@@ -63,6 +63,7 @@ const EVERY_STEP_ON = [
   'IdempotencyInterceptor',
   'DeadLetterInterceptor',
   'RetryInterceptor',
+  'ReplyInterceptor',
   'user',
   'UpcastInterceptor',
   'PayloadInterceptor',
@@ -70,7 +71,7 @@ const EVERY_STEP_ON = [
 
 describe('the consume chain', () => {
   it('is one ordered list, outermost first', () => {
-    expect(CONSUME_CHAIN).toEqual(['settle', 'tracing', 'metrics', 'correlation', 'message-logs', 'idempotency', 'dead-letter', 'retry', 'user', 'inbox', 'upcast', 'payload']);
+    expect(CONSUME_CHAIN).toEqual(['settle', 'tracing', 'metrics', 'correlation', 'message-logs', 'idempotency', 'dead-letter', 'retry', 'reply', 'user', 'inbox', 'upcast', 'payload']);
   });
 
   it('a single handler with everything on gets each step in that order', async () => {
@@ -82,7 +83,8 @@ describe('the consume chain', () => {
     const { chains, transport } = await factory();
     const steps = chains.steps(binding({ maxSize: 10, maxWaitMs: 5 }), transport);
     expect([...BATCH_LEVEL_STEPS]).toEqual(['retry']);
-    expect(names(inChainOrder(steps, (step) => !BATCH_LEVEL_STEPS.has(step)))).toEqual(EVERY_STEP_ON.filter((name) => name !== 'RetryInterceptor'));
+    expect(names(inChainOrder(steps, (step) => !BATCH_LEVEL_STEPS.has(step)))).toEqual(EVERY_STEP_ON.filter((name) => name !== 'RetryInterceptor' && name !== 'ReplyInterceptor'));
+    expect(steps.reply).toEqual([]); // a batch handler answers no requests
     expect(names(steps.retry)).toEqual(['RetryInterceptor']);
   });
 
@@ -90,7 +92,7 @@ describe('the consume chain', () => {
     const { chains, transport } = await factory();
     const off: HandlerBinding = { ...binding(false), retry: false, deadLetter: false, idempotent: false, interceptors: [], versions: undefined };
     const withoutTelemetry = new ConsumeChainFactory({ serviceName: 'orders' }, {} as PublishPipeline, {} as MessageBus, new MemoryIdempotencyStore(), []);
-    expect(names(inChainOrder(withoutTelemetry.steps(off, transport)))).toEqual(['SettleInterceptor', 'CorrelationInterceptor', 'PayloadInterceptor']);
-    expect(names(inChainOrder(chains.steps(off, transport)))).toHaveLength(6);
+    expect(names(inChainOrder(withoutTelemetry.steps(off, transport)))).toEqual(['SettleInterceptor', 'CorrelationInterceptor', 'ReplyInterceptor', 'PayloadInterceptor']);
+    expect(names(inChainOrder(chains.steps(off, transport)))).toHaveLength(7);
   });
 });

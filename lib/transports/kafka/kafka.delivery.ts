@@ -1,3 +1,4 @@
+import { Headers } from '../../core/headers.js';
 import type { InboundMessage } from '../../core/message.js';
 import { settleOnce, type SettleOnceDelivery } from '../kit/settle-once.js';
 import type { KafkaRawMessage } from './kafka.context.js';
@@ -19,11 +20,14 @@ export function kafkaDelivery(raw: KafkaRawMessage, attempt: number): SettleOnce
 
 function toInboundMessage(raw: KafkaRawMessage, attempt: number): InboundMessage {
   const { message } = raw;
+  const headers = decodeHeaders(message.headers);
   return {
     topic: raw.topic,
     body: message.value ?? Buffer.alloc(0),
-    headers: decodeHeaders(message.headers),
+    headers,
     key: message.key == null ? undefined : message.key.toString('utf8'),
+    // A request names its reply topic in `reply_to` (FastStream's header).
+    ...(headers[Headers.replyTo] ? { replyTo: headers[Headers.replyTo] } : {}),
     // Counts the runs in this process: Kafka does not count deliveries.
     deliveryAttempt: attempt,
     redelivered: attempt > 1,

@@ -1,9 +1,9 @@
 import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
 import { redactSecrets } from '../../core/redact.js';
-import type { OutboundMessage } from '../../core/message.js';
+import type { InboundMessage, OutboundMessage } from '../../core/message.js';
 import type { MessageContextInit } from '../../core/message-context.js';
-import type { BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
+import type { TransportRequestOptions, BatchSubscribeRequest, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { BrokerStatus } from '../kit/broker-status.js';
 import { assertWithinLimit } from '../kit/payload-limit.js';
 import { LivenessProbe } from '../kit/liveness-probe.js';
@@ -14,6 +14,7 @@ import { KafkaContext } from './kafka.context.js';
 import { KafkaGroup } from './kafka.group.js';
 import { KAFKA_SUBSCRIBER_OPTIONS, resolveKafkaOptions, type KafkaSubscribeOptions, type KafkaTransportOptions, type ResolvedKafkaOptions } from './kafka.options.js';
 import { KafkaPublisher } from './kafka.publisher.js';
+import { KafkaReplies } from './kafka.replies.js';
 import { KafkaSubscription } from './kafka.subscription.js';
 import { KafkaTopology } from './kafka.topology.js';
 
@@ -51,6 +52,7 @@ export class KafkaTransport implements Transport {
   private closing?: Promise<void>;
   private probe?: LivenessProbe;
   private readonly maxMessageBytes: number;
+  private readonly replies = new KafkaReplies((request) => this.join(request));
 
   constructor(options: KafkaTransportOptions) {
     this.options = resolveKafkaOptions(options);
@@ -88,6 +90,22 @@ export class KafkaTransport implements Transport {
     const { publisher, topology } = await this.connected();
     await topology.ensure([...new Set(messages.map((m) => m.topic))]);
     await Promise.all(messages.map((m) => publisher.publish(m)));
+  }
+
+  /** A request naming this instance's reply topic in `reply_to` (see KafkaReplies). */
+  async request(message: OutboundMessage, options: TransportRequestOptions): Promise<InboundMessage> {
+    this.assertOpen(`send a request to ${message.topic}`);
+    return this.replies.request(message, options.service, options.timeoutMs, (request) => this.publish(request));
+  }
+
+  /** Produces the reply to the request's `reply_to` topic. */
+  reply(request: InboundMessage, message: OutboundMessage): Promise<void> {
+    return this.publish({ ...message, topic: request.replyTo! });
+  }
+
+  /** Requests waiting for their reply (0 when none leaked). */
+  get pendingRequests(): number {
+    return this.replies.pending.size;
   }
 
   close(): Promise<void> {
@@ -205,6 +223,7 @@ export class KafkaTransport implements Transport {
     this.probe?.stop();
     this.current?.topology.close();
     await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    this.replies.close();
     const connected = this.current ?? (this.connecting.started ? await this.connecting.run().catch(() => undefined) : undefined);
     if (!connected) return;
     connected.topology.close();

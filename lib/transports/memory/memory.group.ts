@@ -10,6 +10,8 @@ export interface QueuedMessage {
   readonly body: Buffer;
   readonly headers: Record<string, string>;
   readonly key?: string;
+  /** Set on requests: the reply address. */
+  readonly replyTo?: string;
   deliveries: number;
   /** Nacked while only draining members were left: drains do not take it again (no nack loop at shutdown). */
   heldBack?: boolean;
@@ -163,6 +165,7 @@ export class MemoryGroup {
       body: queued.body,
       headers: queued.headers,
       key: queued.key,
+      replyTo: queued.replyTo,
       deliveryAttempt: queued.deliveries,
       redelivered: queued.deliveries > 1,
       raw: queued,

@@ -1,9 +1,14 @@
 import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
-import type { OutboundMessage } from '../../core/message.js';
-import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
+import { Headers } from '../../core/headers.js';
+import type { InboundMessage, OutboundMessage } from '../../core/message.js';
+import { PendingReplies } from '../kit/pending-replies.js';
+import type { TransportRequestOptions, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { MemoryGroup, GroupMember } from './memory.group.js';
 import { MemoryDeadLetterLog } from './memory.dead-letter-log.js';
+
+/** Replies never travel: the transport that sent a request is the one its handler answers. */
+const MEMORY_REPLY_ADDRESS = 'memory:replies';
 
 export interface MemoryTransportOptions {
   /** Messages larger than this are refused at publish, as a broker would. Default 16 MiB. */
@@ -38,6 +43,7 @@ export class MemoryTransport implements Transport {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly maxMessageBytes: number;
   private readonly deadLetters: MemoryDeadLetterLog;
+  private readonly replies = new PendingReplies();
   private closed = false;
   private subscriptionCount = 0;
   /** Ends the drains of closing subscriptions: `close()` cuts them short. */
@@ -55,6 +61,26 @@ export class MemoryTransport implements Transport {
   }
 
   async publish(message: OutboundMessage): Promise<void> {
+    this.enqueue(message);
+  }
+
+  /** Requests wait in the transport's pending replies; the reply address is the transport itself. */
+  request(message: OutboundMessage, options: TransportRequestOptions): Promise<InboundMessage> {
+    return this.replies.run(message, options.timeoutMs, async () => this.enqueue(message, MEMORY_REPLY_ADDRESS));
+  }
+
+  async reply(_request: InboundMessage, message: OutboundMessage): Promise<void> {
+    if (this.closed) throw new Error('MemoryTransport is closed; cannot reply to ' + message.topic);
+    const reply: InboundMessage = { topic: message.topic, body: message.body, headers: message.headers, key: message.key, deliveryAttempt: 1, redelivered: false, raw: message };
+    this.replies.resolve(message.headers[Headers.correlationId], reply);
+  }
+
+  /** Requests waiting for their reply (0 when none leaked). */
+  get pendingRequests(): number {
+    return this.replies.size;
+  }
+
+  private enqueue(message: OutboundMessage, replyTo?: string): void {
     if (this.closed) throw new Error('MemoryTransport is closed; cannot publish to ' + message.topic);
     if (message.body.length > this.maxMessageBytes) {
       throw new Error(`Message to ${message.topic} is ${message.body.length} bytes; the limit is ${this.maxMessageBytes}`);
@@ -63,7 +89,7 @@ export class MemoryTransport implements Transport {
     const groups = this.topics.get(message.topic);
     if (!groups) return;
     for (const group of groups.values()) {
-      group.enqueue({ topic: message.topic, body: message.body, headers: message.headers, key: message.key, deliveries: 0 });
+      group.enqueue({ topic: message.topic, body: message.body, headers: message.headers, key: message.key, replyTo, deliveries: 0 });
     }
   }
 
@@ -92,6 +118,7 @@ export class MemoryTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.replies.failAll('MemoryTransport closed while the request waited for its reply');
     this.stopDraining();
     for (const [topic, groups] of this.topics) {
       for (const group of groups.values()) {

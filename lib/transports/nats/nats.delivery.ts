@@ -1,5 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Msg } from '@nats-io/transport-node';
+import { Headers } from '../../core/headers.js';
 import type { InboundMessage } from '../../core/message.js';
 import { settleOnce, type SettleOnceDelivery, type Settlement } from '../kit/settle-once.js';
 import { fromNatsHeaders } from './nats.headers.js';
@@ -9,7 +10,7 @@ import { fromNatsHeaders } from './nats.headers.js';
  * settling only marks it done (the dispatcher frees the slot when the handler returns).
  */
 export function coreDelivery(msg: Msg): SettleOnceDelivery {
-  return settleOnce({ message: inboundMessage(msg, 1), settle: nothingToTell });
+  return settleOnce({ message: inboundMessage(msg, 1, msg.reply), settle: nothingToTell });
 }
 
 export interface JetStreamSettleIo {
@@ -69,16 +70,18 @@ export function jetStreamDelivery(msg: JsMsg, io: JetStreamSettleIo): JetStreamD
     msg.working();
     await io.flush();
   };
-  return Object.assign(settleOnce({ message: inboundMessage(msg, msg.info.deliveryCount), settle, touch }), { ackSent });
+  // A JetStream message's own reply subject is its ack subject: requests name their inbox in `reply_to` (FastStream's header).
+  return Object.assign(settleOnce({ message: inboundMessage(msg, msg.info.deliveryCount, msg.headers?.get(Headers.replyTo) || undefined), settle, touch }), { ackSent });
 }
 
-function inboundMessage(msg: Msg | JsMsg, deliveryAttempt: number): InboundMessage {
+function inboundMessage(msg: Msg | JsMsg, deliveryAttempt: number, replyTo: string | undefined): InboundMessage {
   const { headers, key } = fromNatsHeaders(msg.headers);
   return {
     topic: msg.subject,
     body: Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength),
     headers,
     key,
+    ...(replyTo ? { replyTo } : {}),
     deliveryAttempt,
     redelivered: deliveryAttempt > 1,
     raw: msg,

@@ -10,7 +10,8 @@ import type { JetStreamTopology } from './nats.topology.js';
 
 /** How one mode sends a message; resolves once the server has it. */
 export interface NatsPublisher {
-  publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions): Promise<void>;
+  /** `replyTo`: a request's inbox (core NATS: the message's reply subject; JetStream: the `reply_to` header). */
+  publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions, replyTo?: string): Promise<void>;
 }
 
 /**
@@ -27,9 +28,9 @@ export class CorePublisher implements NatsPublisher {
     this.flushes = new FlushBatcher(() => this.link.nc.flush(), publishTimeoutMs);
   }
 
-  publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions): Promise<void> {
+  publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions, replyTo?: string): Promise<void> {
     const nc = this.link.nc;
-    nc.publish(message.topic, message.body, headers ? { headers } : undefined);
+    nc.publish(message.topic, message.body, headers || replyTo ? { ...(headers ? { headers } : {}), ...(replyTo ? { reply: replyTo } : {}) } : undefined);
     const timeoutMs = options.timeoutMs ?? this.publishTimeoutMs;
     if (timeoutMs === this.publishTimeoutMs) return this.flushes.confirm(message.topic);
     return withTimeout(nc.flush(), timeoutMs, `NATS did not confirm the publish to ${message.topic}`);
@@ -45,7 +46,8 @@ export class JetStreamPublisher implements NatsPublisher {
     private readonly publishTimeoutMs: number,
   ) {}
 
-  async publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions): Promise<void> {
+  async publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions, replyTo?: string): Promise<void> {
+    if (replyTo) (headers ??= this.link.createHeaders()).set(Headers.replyTo, replyTo);
     const msgID = publishMsgId(message, options);
     const send = () =>
       this.js().publish(message.topic, message.body, {

@@ -1,13 +1,14 @@
 import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
-import type { OutboundMessage } from '../../core/message.js';
+import type { InboundMessage, OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
-import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
+import type { TransportRequestOptions, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { OncePromise } from '../kit/once-promise.js';
 import { assertWithinLimit } from '../kit/payload-limit.js';
 import { NatsLink } from './nats.connection.js';
 import { NatsContext } from './nats.context.js';
 import { toNatsHeaders } from './nats.headers.js';
+import { NatsReplies } from './nats.replies.js';
 import { natsMode, type NatsConsumer, type NatsMode } from './nats.mode.js';
 import { resolveNatsOptions, type NatsPublishOptions, type NatsTransportOptions } from './nats.options.js';
 
@@ -25,6 +26,7 @@ export class NatsTransport implements Transport {
   private readonly link: NatsLink;
   private readonly mode: NatsMode;
   private readonly consumers = new Set<NatsConsumer>();
+  private readonly replies: NatsReplies;
   private readonly opening = new OncePromise(() => this.open());
   private closing?: Promise<void>;
 
@@ -32,6 +34,7 @@ export class NatsTransport implements Transport {
     const resolved = resolveNatsOptions(options);
     this.link = new NatsLink(resolved, this.logger);
     this.mode = natsMode(resolved, this.link, this.logger);
+    this.replies = new NatsReplies(this.link, this.logger);
     this.kind = this.mode.kind;
     this.capabilities = this.mode.capabilities;
   }
@@ -60,12 +63,31 @@ export class NatsTransport implements Transport {
 
   async publish(message: OutboundMessage): Promise<void> {
     await this.connect();
+    await this.send(message);
+  }
+
+  private async send(message: OutboundMessage, replyTo?: string): Promise<void> {
     if (!this.link.isUp) {
       throw new Error(`NATS is not connected (${this.link.status.state}); message to ${message.topic} was not sent`);
     }
     assertWithinLimit(message, this.link.nc.info?.max_payload, "the NATS server's max_payload");
     const headers = toNatsHeaders(() => this.link.createHeaders(), message.headers, message.key);
-    await this.mode.publisher.publish(message, headers, (message.options ?? {}) as NatsPublishOptions);
+    await this.mode.publisher.publish(message, headers, (message.options ?? {}) as NatsPublishOptions, replyTo);
+  }
+
+  /** A request: published with the connection's inbox as its reply address (see NatsReplies). */
+  async request(message: OutboundMessage, options: TransportRequestOptions): Promise<InboundMessage> {
+    await this.connect();
+    const replyTo = this.replies.address();
+    return this.replies.pending.run(message, options.timeoutMs, () => this.send(message, replyTo));
+  }
+
+  /** A reply goes over core NATS to the request's inbox, in either mode. */
+  async reply(request: InboundMessage, message: OutboundMessage): Promise<void> {
+    await this.connect();
+    const headers = toNatsHeaders(() => this.link.createHeaders(), message.headers, message.key);
+    this.link.nc.publish(request.replyTo!, message.body, headers ? { headers } : undefined);
+    await this.link.nc.flush();
   }
 
   checkSubscriberOptions(options: Readonly<Record<string, unknown>>): readonly string[] {
@@ -88,8 +110,14 @@ export class NatsTransport implements Transport {
       const open = [...this.consumers];
       for (const consumer of open) consumer.cutShort();
       await Promise.allSettled(open.map((consumer) => consumer.close()));
+      this.replies.close();
       await this.link.close();
     })());
+  }
+
+  /** Requests waiting for their reply (0 when none leaked). */
+  get pendingRequests(): number {
+    return this.replies.pending.size;
   }
 
   health(): TransportHealth {

@@ -27,6 +27,7 @@ function toInboundMessage(message: ConsumeMessage): InboundMessage {
     body: message.content,
     headers: headersFromProperties(message.properties),
     key: readInternalHeader(message.properties, RabbitInternalHeaders.key),
+    ...(message.properties.replyTo ? { replyTo: message.properties.replyTo as string } : {}),
     deliveryAttempt: deliveryAttemptOf(message),
     redelivered: message.fields.redelivered,
     raw: message,

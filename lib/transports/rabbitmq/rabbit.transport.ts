@@ -1,17 +1,18 @@
 import type { ChannelModel } from 'amqplib';
 import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
-import type { OutboundMessage } from '../../core/message.js';
+import type { InboundMessage, OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
-import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
+import type { TransportRequestOptions, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import { OncePromise } from '../kit/once-promise.js';
 import { checkOptions } from '../kit/option-checks.js';
 import { RabbitQueueConsumer } from './consumers/queue-consumer.js';
 import { messageOf, RabbitConnection } from './rabbit.connection.js';
 import { RabbitContext } from './rabbit.context.js';
-import { resolveRabbitOptions, SUBSCRIBER_OPTION_SPEC, type RabbitSubscribeOptions, type RabbitTransportOptions, type ResolvedRabbitOptions } from './rabbit.options.js';
+import { resolveRabbitOptions, SUBSCRIBER_OPTION_SPEC, type RabbitPublishOptions, type RabbitSubscribeOptions, type RabbitTransportOptions, type ResolvedRabbitOptions } from './rabbit.options.js';
 import { RabbitPublisher } from './rabbit.publisher.js';
 import { browseQueue } from './rabbit.browse.js';
+import { RabbitReplies } from './rabbit.replies.js';
 import { RabbitTopology } from './rabbit.topology.js';
 import { assertWithinLimit } from '../kit/payload-limit.js';
 
@@ -39,6 +40,7 @@ export class RabbitTransport implements Transport {
   private readonly connection: RabbitConnection;
   private readonly topology: RabbitTopology;
   private readonly publisher: RabbitPublisher;
+  private readonly replies: RabbitReplies;
   private readonly consumers = new Set<RabbitQueueConsumer>();
   private readonly connected = new OncePromise(() => this.connectNow());
   private closing?: Promise<void>;
@@ -49,6 +51,7 @@ export class RabbitTransport implements Transport {
     this.connection = new RabbitConnection(this.options);
     this.topology = new RabbitTopology(this.options);
     this.publisher = new RabbitPublisher(this.options, this.connection, this.topology);
+    this.replies = new RabbitReplies(this.options, this.connection);
     this.connection.onReconnect((model) => this.recover(model));
   }
 
@@ -90,6 +93,25 @@ export class RabbitTransport implements Transport {
     // Publishing before connect() connects (bounded); while reconnecting it waits up to publishTimeoutMs.
     if (this.connection.isIdle) await this.connect();
     await this.publisher.publish(message);
+  }
+
+  /** A request over direct reply-to (see RabbitReplies). */
+  async request(message: OutboundMessage, options: TransportRequestOptions): Promise<InboundMessage> {
+    if (this.closing) throw new Error(`RabbitTransport is closed; cannot send a request to ${message.topic}`);
+    if (this.connection.isIdle) await this.connect();
+    return this.replies.request(message, options.timeoutMs);
+  }
+
+  /** To the request's `reply_to` through the default exchange, with its `correlation_id` property (as FastStream replies). */
+  async reply(request: InboundMessage, message: OutboundMessage): Promise<void> {
+    if (this.connection.isIdle) await this.connect();
+    const options: RabbitPublishOptions = { exchange: '', routingKey: request.replyTo!, persistent: false };
+    await this.publisher.publish({ ...message, options: options as Record<string, unknown> });
+  }
+
+  /** Requests waiting for their reply (0 when none leaked). */
+  get pendingRequests(): number {
+    return this.replies.pending.size;
   }
 
   close(): Promise<void> {
@@ -151,6 +173,7 @@ export class RabbitTransport implements Transport {
     if (this.connected.started) await this.connected.run().catch(() => undefined);
     await Promise.all([...this.consumers].map((consumer) => consumer.close()));
     this.consumers.clear();
+    await this.replies.close();
     await this.publisher.close();
     await this.topology.close();
     await this.connection.close();

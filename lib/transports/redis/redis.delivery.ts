@@ -1,3 +1,4 @@
+import { Headers, type MessageHeaders } from '../../core/headers.js';
 import { settleOnce, type BrokerSettle, type SettleOnceDelivery } from '../kit/settle-once.js';
 import type { RedisPubSubMessage, RedisStreamEntry } from './redis.context.js';
 import { decodeEntryFields, decodePubSubPayload } from './redis.headers.js';
@@ -25,6 +26,7 @@ export function streamDelivery(entry: RawStreamEntry, on: StreamCommands, settle
       body: decoded.body,
       headers: decoded.headers,
       key: decoded.key,
+      ...replyAddress(decoded.headers),
       deliveryAttempt: entry.deliveryCount,
       redelivered: entry.deliveryCount > 1,
       raw,
@@ -37,7 +39,13 @@ export function streamDelivery(entry: RawStreamEntry, on: StreamCommands, settle
 /** A Pub/Sub message: settling does nothing, as Redis cannot redeliver it. */
 export function pubSubDelivery(raw: RedisPubSubMessage): SettleOnceDelivery {
   const { body, headers, key } = decodePubSubPayload(raw.payload);
-  return settleOnce({ message: { topic: raw.channel, body, headers, key, deliveryAttempt: 1, redelivered: false, raw }, settle: nothingToSettle });
+  return settleOnce({ message: { topic: raw.channel, body, headers, key, ...replyAddress(headers), deliveryAttempt: 1, redelivered: false, raw }, settle: nothingToSettle });
+}
+
+/** A request names its reply channel in the `reply_to` header (FastStream's, in both modes). */
+function replyAddress(headers: MessageHeaders): { replyTo?: string } {
+  const replyTo = headers[Headers.replyTo];
+  return replyTo ? { replyTo } : {};
 }
 
 const nothingToSettle: BrokerSettle = () => Promise.resolve();

@@ -1,13 +1,14 @@
 import type { BrowsedMessages } from '../../core/browse.js';
 import { NestreamLogger } from '../../core/logger.js';
-import type { OutboundMessage } from '../../core/message.js';
+import type { InboundMessage, OutboundMessage } from '../../core/message.js';
 import type { MessageContext, MessageContextInit } from '../../core/message-context.js';
-import type { SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
+import type { TransportRequestOptions, SubscribeRequest, Subscription, Transport, TransportCapabilities, TransportHealth } from '../../core/transport.js';
 import type { RedisConsumer } from './consumers/redis-consumer.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
 import { browseStream } from './redis.browse.js';
 import { RedisConnection } from './redis.connection.js';
 import { RedisContext } from './redis.context.js';
+import { RedisReplies } from './redis.replies.js';
 import { redisMode, type RedisMode } from './redis.mode.js';
 import { resolveRedisOptions, type RedisTransportMode, type RedisTransportOptions } from './redis.options.js';
 import { assertWithinLimit } from '../kit/payload-limit.js';
@@ -29,6 +30,7 @@ export class RedisTransport implements Transport {
   private readonly connection: RedisConnection;
   private readonly strategy: RedisMode;
   private readonly consumers = new Set<RedisConsumer>();
+  private readonly replies: RedisReplies;
   private closing?: Promise<void>;
 
   constructor(options: RedisTransportOptions = {}) {
@@ -36,6 +38,7 @@ export class RedisTransport implements Transport {
     this.mode = resolved.mode;
     this.connection = new RedisConnection(resolved.connection, this.logger);
     this.strategy = redisMode({ connection: this.connection, options: resolved, logger: this.logger });
+    this.replies = new RedisReplies(this.connection, this.logger, resolved.wireFormat);
     this.kind = this.strategy.kind;
     this.capabilities = this.strategy.capabilities;
   }
@@ -48,6 +51,23 @@ export class RedisTransport implements Transport {
     assertWithinLimit(message, REDIS_MAX_BULK_BYTES, "Redis's proto-max-bulk-len (its default)");
     await this.connection.connect();
     await this.strategy.publisher.publish(message);
+  }
+
+  /** A request with this instance's reply channel in `reply_to` (see RedisReplies). */
+  async request(message: OutboundMessage, options: TransportRequestOptions): Promise<InboundMessage> {
+    await this.connection.connect();
+    return this.replies.request(message, options.service, options.timeoutMs, (request) => this.strategy.publisher.publish(request));
+  }
+
+  /** PUBLISH to the request's reply channel, whichever the mode (as FastStream replies). */
+  async reply(request: InboundMessage, message: OutboundMessage): Promise<void> {
+    await this.connection.connect();
+    await this.replies.reply(request, message);
+  }
+
+  /** Requests waiting for their reply (0 when none leaked). */
+  get pendingRequests(): number {
+    return this.replies.pending.size;
   }
 
   async subscribe(request: SubscribeRequest): Promise<Subscription> {
@@ -67,6 +87,7 @@ export class RedisTransport implements Transport {
       // Subscriptions still closing are cut short: the app's shutdown has waited for them already.
       await Promise.allSettled([...this.consumers].map((consumer) => (consumer.cutShort?.(), consumer.close())));
       this.consumers.clear();
+      await this.replies.close();
       await this.connection.close();
     })());
   }

@@ -30,6 +30,8 @@ const target: ConformanceTarget = {
   subscribeSettleMs: 500,
   deliveryTimeoutMs: 20_000,
   unsettled,
+  // The consumers (group members) the transport runs: the reply topic's one, never one per request.
+  replyResources: async (transport) => transport.health().subscriptions,
 };
 
 export default target;

@@ -8,6 +8,7 @@ const memory: ConformanceTarget = {
   create: () => sharedMemory,
   singleProcess: true,
   reset: () => resetMemoryBroker(),
+  replyResources: async (transport) => (transport as MemoryTransport).health().subscriptions,
   unsettled: async (topic, group) => sharedMemory.outstandingOf(topic, group),
 };
 

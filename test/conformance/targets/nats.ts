@@ -1,5 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Transport } from '../../../lib/index.js';
 import { NatsTransport } from '../../../lib/transports/nats/index.js';
 import { durableNameFor } from '../../../lib/transports/nats/nats.names.js';
 import { findStream } from '../../../lib/transports/nats/nats.topology.js';
@@ -37,12 +38,23 @@ async function jetStreamUnsettled(topic: string, group: string): Promise<number>
   }
 }
 
+/** The subscriptions the server holds for this transport's connection (its monitor's connz), so a per-request inbox would show. */
+async function natsSubscriptions(transport: Transport): Promise<number> {
+  const nc = transport.unwrap<NatsConnection>();
+  const monitor = process.env.NATS_MONITOR_URL ?? 'http://127.0.0.1:8222';
+  const response = await fetch(`${monitor}/connz?cid=${nc.info!.client_id}&subs=1`);
+  const body = (await response.json()) as { connections: { subscriptions: number }[] };
+  if (body.connections.length !== 1) throw new Error(`NATS monitor does not know connection ${nc.info!.client_id}`);
+  return body.connections[0]!.subscriptions;
+}
+
 export const nats: ConformanceTarget = {
   name: 'nats',
   brokers: ['nats'],
   create: () => new NatsTransport({ servers: endpoints.natsUrl() }),
   createUnreachable: () => new NatsTransport({ servers: unreachable, connection: noReconnect }),
   subscribeSettleMs: 50,
+  replyResources: natsSubscriptions,
   deliveryTimeoutMs: 5000,
   // Core NATS is lossy (at-most-once): the server holds nothing for a group, so no `unsettled`.
 };
@@ -53,6 +65,7 @@ export const jetstream: ConformanceTarget = {
   create: () => new NatsTransport({ servers: endpoints.natsUrl(), jetstream: testJetStream }),
   createUnreachable: () => new NatsTransport({ servers: unreachable, jetstream: true, connection: noReconnect }),
   subscribeSettleMs: 100,
+  replyResources: natsSubscriptions,
   deliveryTimeoutMs: 10_000,
   unsettled: jetStreamUnsettled,
 };

@@ -3,6 +3,7 @@ import { groupQueueName, retryQueuePrefix } from '../../../lib/transports/rabbit
 import { endpoints, UNREACHABLE_PORT } from '../../brokers/endpoints.js';
 import { queueDepths } from '../../brokers/rabbitmq-helpers.js';
 import type { ConformanceTarget } from '../target.js';
+import type { Transport } from '../../../lib/index.js';
 
 const target: ConformanceTarget = {
   name: 'rabbitmq',
@@ -18,7 +19,14 @@ const target: ConformanceTarget = {
   deliveryTimeoutMs: 10_000,
   subscribeSettleMs: 0,
   unsettled: rabbitUnsettled,
+  replyResources: openChannels,
 };
+
+/** The channels open on the transport's connection (direct reply-to declares no queue, so channels are what could leak). */
+async function openChannels(transport: Transport): Promise<number> {
+  const model = transport.unwrap<{ connection: { channels: unknown[] } }>();
+  return model.connection.channels.filter(Boolean).length;
+}
 
 /**
  * What the broker holds for the group: the messages of its queue (named as the transport names

@@ -20,6 +20,17 @@ async function streamBacklog(topic: string, group: string): Promise<number> {
   }
 }
 
+/** Reply channels subscribed on the server (PUBSUB CHANNELS): one per transport, never one per request. */
+async function replyChannels(): Promise<number> {
+  const admin = new Redis(endpoints.redisUrl(), { lazyConnect: true });
+  try {
+    await admin.connect();
+    return ((await admin.call('PUBSUB', 'CHANNELS', '*.replies.*')) as string[]).length;
+  } finally {
+    admin.disconnect();
+  }
+}
+
 const targets: ConformanceTarget[] = [
   {
     name: 'redis-streams',
@@ -27,6 +38,7 @@ const targets: ConformanceTarget[] = [
     create: () => new RedisTransport({ url: endpoints.redisUrl(), mode: 'streams', ...testTiming }),
     createUnreachable: () => new RedisTransport({ url: unreachableUrl, mode: 'streams', redis: { connectTimeout: 1000, disconnectTimeout: 100 } }),
     unsettled: streamBacklog,
+    replyResources: replyChannels,
   },
   {
     name: 'redis-pubsub',
@@ -34,6 +46,7 @@ const targets: ConformanceTarget[] = [
     create: () => new RedisTransport({ url: endpoints.redisUrl(), mode: 'pubsub' }),
     // Nothing is stored: a 10,000-message burst waits in the subscriber's memory buffer.
     deliveryTimeoutMs: 15_000,
+    replyResources: replyChannels,
     createUnreachable: () => new RedisTransport({ url: unreachableUrl, mode: 'pubsub', redis: { connectTimeout: 1000, disconnectTimeout: 100 } }),
     // No unsettled(): Pub/Sub keeps nothing for anyone (lossy), so there is nothing to ask.
   },
