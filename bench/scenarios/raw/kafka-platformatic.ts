@@ -6,30 +6,16 @@ import type { OrderCreatedEvent } from '../../workload.js';
 import { endpoints } from '../../../test/brokers/endpoints.js';
 import { createKafkaTopic, deleteKafkaTopics } from '../cleanup.js';
 import type { Scenario, ScenarioFactory } from '../scenario.js';
+import { tickBatcher } from './tick-batcher.js';
 
 type Outgoing = { topic: string; value: Buffer };
-
-/** Collects the messages published in one tick and sends them in one request. */
-function tickBatcher(producer: Producer<Buffer, Buffer, Buffer, Buffer>): (message: Outgoing) => Promise<void> {
-  let batch: Outgoing[] = [];
-  let sent: Promise<void> | undefined;
-  return (message) => {
-    batch.push(message);
-    return (sent ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      const messages = batch;
-      batch = [];
-      sent = undefined;
-      await producer.send({ messages });
-    }));
-  };
-}
 
 const createScenario: ScenarioFactory = async (ctx) => {
   await createKafkaTopic(ctx.topic);
   const bootstrapBrokers = endpoints.kafkaBrokers();
   const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({ clientId: 'raw-bench', bootstrapBrokers, idempotent: true, acks: -1 });
   const consumer = new Consumer({ clientId: 'raw-bench', groupId: ctx.group, bootstrapBrokers, deserializers: stringDeserializers });
-  const send = tickBatcher(producer);
+  const send = tickBatcher<Outgoing>((messages) => producer.send({ messages }).then(() => undefined));
   let stream: MessagesStream<string, string, string, string> | undefined;
   const scenario: Scenario = {
     async start(onEvent) {
