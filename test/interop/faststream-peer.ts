@@ -76,6 +76,12 @@ export class FastStreamPeer {
     await this.command('publish', { topic, kind: payload.kind, value, correlation_id: correlationId, headers });
   }
 
+  /** FastStream's `broker.request()` with an OrderPlaced model: the reply it decoded, and the reply's correlation id. */
+  async request(topic: string, value: Record<string, unknown>, correlationId: string, timeoutS = 5): Promise<{ reply: unknown; correlation_id: string }> {
+    const answer = await this.command('request', { topic, value, correlation_id: correlationId, timeout: timeoutS });
+    return { reply: answer.reply, correlation_id: answer.correlation_id as string };
+  }
+
   /** The first receipt on `topic` with this correlation id, waiting up to `timeoutMs`. */
   async received(topic: string, correlationId: string, timeoutMs = 15_000): Promise<PeerReceipt> {
     const deadline = Date.now() + timeoutMs;

@@ -28,6 +28,9 @@ export function interopTopics(prefix: string) {
     toFastStream: { model: `${prefix}.to-py.model`, str: `${prefix}.to-py.str`, bytes: `${prefix}.to-py.bytes` },
     bridgeIn: `${prefix}.bridge.in`,
     bridgeOut: `${prefix}.bridge.out`,
+    /** Requests nestream answers, and requests FastStream answers (python/peer.py). */
+    rpcNestream: `${prefix}.rpc.ns`,
+    rpcFastStream: `${prefix}.rpc.py`,
   } as const;
 }
 
@@ -57,6 +60,8 @@ export async function startNestream(prefix: string, transport: Transport, transp
   class OrderToBridge extends OrderFields {}
   @EventContract(topics.bridgeOut)
   class OrderBridged extends OrderFields {}
+  @EventContract(topics.rpcNestream)
+  class QuoteRequest extends OrderFields {}
 
   const options = { group: `${prefix}.ns`, transportOptions, retry: false as const, deadLetter: false };
 
@@ -82,6 +87,13 @@ export async function startNestream(prefix: string, transport: Transport, transp
     bridge(@Payload() order: OrderToBridge, @Ctx() ctx: MessageContext): OrderBridged {
       record(order, ctx);
       return { ...order, note: `${order.note} via nestream` };
+    }
+
+    /** Answers a request: the return value goes to the request's reply address. */
+    @Subscriber(QuoteRequest, options)
+    quote(@Payload() order: QuoteRequest, @Ctx() ctx: MessageContext): { orderId: string; price: number } {
+      record(order, ctx);
+      return { orderId: order.orderId, price: order.amount * 3 };
     }
   }
 

@@ -13,6 +13,8 @@ class Peer:
     subscriber: Callable[[str, str], Callable[[Callable[..., Any]], Any]]
     #: (body, topic, correlation_id, headers) -> publish
     publish: Callable[[Any, str, str, dict[str, str] | None], Awaitable[Any]]
+    #: (body, topic, correlation_id, timeout s) -> the reply message; None where FastStream has no request (Kafka)
+    request: Callable[[Any, str, str, float], Awaitable[Any]] | None = None
 
 
 def kafka(url: str, prefix: str) -> Peer:
@@ -35,6 +37,7 @@ def nats(url: str, prefix: str) -> Peer:
         broker,
         lambda topic, name: broker.subscriber(topic),
         lambda body, topic, cid, headers: broker.publish(body, topic, correlation_id=cid, headers=headers),
+        lambda body, topic, cid, timeout: broker.request(body, topic, correlation_id=cid, timeout=timeout),
     )
 
 
@@ -48,6 +51,7 @@ def jetstream(url: str, prefix: str) -> Peer:
         broker,
         lambda topic, name: broker.subscriber(topic, stream=stream, durable=f"py_{name}", pull_sub=True),
         lambda body, topic, cid, headers: broker.publish(body, topic, stream=stream.name, correlation_id=cid, headers=headers),
+        lambda body, topic, cid, timeout: broker.request(body, topic, stream=stream.name, correlation_id=cid, timeout=timeout),
     )
 
 
@@ -61,6 +65,7 @@ def rabbitmq(url: str, prefix: str) -> Peer:
         broker,
         lambda topic, name: broker.subscriber(RabbitQueue(f"{prefix}.py.{name}", routing_key=topic, auto_delete=True), exchange),
         lambda body, topic, cid, headers: broker.publish(body, exchange=exchange, routing_key=topic, correlation_id=cid, headers=headers, persist=True),
+        lambda body, topic, cid, timeout: broker.request(body, exchange=exchange, routing_key=topic, correlation_id=cid, timeout=timeout),
     )
 
 
@@ -72,6 +77,7 @@ def redis_streams(url: str, prefix: str) -> Peer:
         broker,
         lambda topic, name: broker.subscriber(stream=StreamSub(topic, group=f"{prefix}.py", consumer=name)),
         lambda body, topic, cid, headers: broker.publish(body, stream=topic, correlation_id=cid, headers=headers),
+        lambda body, topic, cid, timeout: broker.request(body, stream=topic, correlation_id=cid, timeout=timeout),
     )
 
 
@@ -83,6 +89,7 @@ def redis_pubsub(url: str, prefix: str) -> Peer:
         broker,
         lambda topic, name: broker.subscriber(channel=topic),
         lambda body, topic, cid, headers: broker.publish(body, channel=topic, correlation_id=cid, headers=headers),
+        lambda body, topic, cid, timeout: broker.request(body, channel=topic, correlation_id=cid, timeout=timeout),
     )
 
 

@@ -7,6 +7,11 @@ and answers each on stdout with its `id`:
 
     {"id": 1, "op": "publish", "topic": "...", "kind": "model" | "str" | "bytes",
      "value": <object> | <text> | <base64>, "correlation_id": "...", "headers": {...}?}
+    {"id": 2, "op": "request", "topic": "...", "value": <object>, "correlation_id": "..."}
+       -> {"reply": <decoded reply>, "correlation_id": "..."} (FastStream's broker.request)
+
+It also answers requests on `<prefix>.rpc.py` (a subscriber whose return value FastStream sends
+to the request's reply address) with a Quote.
 
 Each broker's specifics (connection, subscription, publish) are in brokers.py; this file is the
 same for all. New operations (request/reply: a "request" op, and a replying subscriber) plug
@@ -29,6 +34,11 @@ class OrderPlaced(BaseModel):
     orderId: str
     amount: float
     note: str
+
+
+class Quote(BaseModel):
+    orderId: str
+    price: float
 
 
 def emit(line: dict[str, Any]) -> None:
@@ -70,6 +80,14 @@ def subscribe_all(peer: "brokers.Peer", prefix: str) -> None:
     async def on_bridged(body: OrderPlaced, message=Context("message")) -> None:
         received(bridge_topic, "model", body.model_dump(), message)
 
+    if peer.request is not None:
+        rpc_topic = f"{prefix}.rpc.py"
+
+        @peer.subscriber(rpc_topic, "rpc")
+        async def on_request(body: OrderPlaced, message=Context("message")) -> Quote:
+            received(rpc_topic, "model", body.model_dump(), message)
+            return Quote(orderId=body.orderId, price=body.amount * 2)
+
 
 async def publish(peer: "brokers.Peer", command: dict[str, Any]) -> dict[str, Any]:
     kind, value = command["kind"], command["value"]
@@ -78,7 +96,14 @@ async def publish(peer: "brokers.Peer", command: dict[str, Any]) -> dict[str, An
     return {}
 
 
-OPS = {"publish": publish}
+async def request(peer: "brokers.Peer", command: dict[str, Any]) -> dict[str, Any]:
+    if peer.request is None:
+        raise RuntimeError("FastStream has no request/reply on this broker")
+    reply = await peer.request(OrderPlaced(**command["value"]), command["topic"], command["correlation_id"], command.get("timeout", 5.0))
+    return {"reply": await reply.decode(), "correlation_id": reply.correlation_id}
+
+
+OPS = {"publish": publish, "request": request}
 
 
 async def main() -> None:
