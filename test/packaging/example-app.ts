@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { ROOT } from './pack-library.js';
 
 const run = promisify(execFile);
@@ -32,8 +32,11 @@ export async function createExampleApp(template: string, tarball: string, specIm
     dir,
     async test() {
       try {
-        const { stdout, stderr } = await run('npm', ['test'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
-        return stdout + stderr;
+        // Test runners colour their summary when CI is set (as in .ci/run), even without a TTY:
+        // asked not to, and any colour left stripped, so the summary can be matched as text.
+        const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+        const { stdout, stderr } = await run('npm', ['test'], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 });
+        return stripVTControlCharacters(stdout + stderr);
       } catch (error) {
         const failed = error as { stdout?: string; stderr?: string };
         throw new Error(`npm test failed in ${dir}:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`);
