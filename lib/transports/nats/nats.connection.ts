@@ -6,6 +6,9 @@ import { BrokerStatus } from '../kit/broker-status.js';
 import { sleepUnless } from '../kit/timers.js';
 import type { ResolvedNatsOptions } from './nats.options.js';
 
+/** Between reconnect attempts (nats.js adds its jitter); `connection.reconnectTimeWait` overrides it. */
+const NATS_RECONNECT_WAIT_MS = 250;
+
 /**
  * The transport's one NATS connection and what everything else needs to know about it:
  * whether it is up (the status `health()` reports, last error redacted), a way to wait until
@@ -114,6 +117,10 @@ export class NatsLink {
       // Otherwise every request (each JetStream publish awaiting its PubAck) builds two errors
       // with stack traces up front, in case it fails: a tenth of a busy publisher's CPU.
       noAsyncTraces: true,
+      // nats.js waits 2 s between reconnect attempts: a server back after a restart would wait
+      // for up to that long (plus jitter) before publishing and consuming resume (issue 16 asks
+      // for health up within 2 s of the broker's return).
+      reconnectTimeWait: NATS_RECONNECT_WAIT_MS,
       ...this.options.connection,
       servers: this.options.servers,
       // The first connect must fail fast (unreachable broker, bad config); reconnects are unbounded.
