@@ -31,5 +31,7 @@ export default {
     { ...common, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.spec.ts'] },
     // Private brokers restarted and consumers killed: only under `npm run test:faults` (test/faults/run.mjs), not `npm test`.
     ...(process.env.NESTREAM_FAULTS ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.spec.ts'] }] : []),
+    // Three-node broker clusters with a node killed under load: only under `npm run test:cluster` (test/cluster/run.mjs).
+    ...(process.env.NESTREAM_CLUSTER ? [{ ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.spec.ts'] }] : []),
   ],
 };

@@ -1,14 +1,19 @@
 // One consumer process for the fault suite's kill and SIGTERM cases: a Nest app on a private
 // broker, printing `ready`, then `start <i>` and `done <i>` around each handler.
-// Usage: consumer-child.ts <target> <address> <topic> <group> <handlerMs> <shutdownTimeoutMs>
+// Usage: consumer-child.ts <targets module> <target> <address> <topic> <group> <handlerMs> <shutdownTimeoutMs>
 import 'reflect-metadata';
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { pathToFileURL } from 'node:url';
 import { NestreamModule, Subscriber } from '../../lib/index.js';
-import { faultTarget } from './fault-targets.js';
+import type { FaultTarget } from './fault-targets.js';
 
-const [name, address, topic, group, handlerMs, shutdownTimeoutMs] = process.argv.slice(2) as [string, string, string, string, string, string];
-const target = faultTarget(name);
+type ChildTarget = Pick<FaultTarget, 'create' | 'subscribeOptions'>;
+
+const [targetsModule, name, address, topic, group, handlerMs, shutdownTimeoutMs] = process.argv.slice(2) as [string, string, string, string, string, string, string];
+// The fault suite's targets or the cluster suite's: any module exporting targetNamed(name).
+const { targetNamed } = (await import(pathToFileURL(targetsModule).href)) as { targetNamed(name: string): ChildTarget };
+const target = targetNamed(name);
 
 @Controller()
 class ChildHandler {

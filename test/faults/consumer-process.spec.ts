@@ -1,17 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Controller } from '@nestjs/common';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { MessageBus, Subscriber } from '../../lib/index.js';
 import { bootApp } from '../support/app-harness.js';
 import { FAULT_TARGETS, type FaultTarget } from './fault-targets.js';
+import { startChild, unhandled, type Child } from './consumer-children.js';
 import { report, sleep, waitFor } from './figures.js';
-
-const CHILD = fileURLToPath(new URL('./consumer-child.ts', import.meta.url));
-const REGISTER = fileURLToPath(new URL('../support/ts-register.mjs', import.meta.url));
 
 /**
  * A consumer process killed mid-run (SIGKILL at ~KILL_AT handled, nothing flushed) and one
@@ -23,31 +18,6 @@ const REGISTER = fileURLToPath(new URL('../support/ts-register.mjs', import.meta
 const N = Number(process.env.FAULT_KILL_EVENTS ?? 5000);
 const KILL_AT = Math.round(N * 0.6);
 const SHUTDOWN_TIMEOUT_MS = 5000;
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly started: Set<number>;
-  readonly done: Set<number>;
-  readonly exited: Promise<number | null>;
-}
-
-function startChild(target: FaultTarget, address: string, topic: string, group: string, handlerMs: number): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', REGISTER, CHILD, target.name, address, topic, group, String(handlerMs), String(SHUTDOWN_TIMEOUT_MS)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const started = new Set<number>();
-  const done = new Set<number>();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`consumer child exited (${code}) before it was ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line === 'ready') resolve({ process: child, started, done, exited });
-      const [what, i] = line.split(' ');
-      if (what === 'start') started.add(Number(i));
-      if (what === 'done') done.add(Number(i));
-    });
-  });
-}
 
 /** A consumer in this process, in the same group: takes over what the child left. */
 async function takeOver(target: FaultTarget, address: string, topic: string, group: string, handled: Map<number, number>): Promise<INestApplication> {
@@ -73,7 +43,7 @@ describe.each(persistent.map((t) => [t.name, t] as const))('%s: consumer process
     try {
       const topic = `faults.${randomUUID().slice(0, 8)}.kill`;
       const group = 'kill';
-      child = await startChild(target, address, topic, group, 5); // a few ms each, so the kill lands near KILL_AT
+      child = await startChild({ target: target.name, address, topic, group, handlerMs: 5, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS }); // a few ms each, so the kill lands near KILL_AT
       await sleep(1500); // its group joined, its durable or queue made
       const publisher = await bootApp({ transports: { t: target.create(address) } }, []);
       apps.push(publisher);
@@ -108,7 +78,7 @@ describe.each(persistent.map((t) => [t.name, t] as const))('%s: consumer process
       const topic = `faults.${randomUUID().slice(0, 8)}.term`;
       const group = 'term';
       const total = 400;
-      child = await startChild(target, address, topic, group, 200);
+      child = await startChild({ target: target.name, address, topic, group, handlerMs: 200, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS });
       await sleep(1500);
       const publisher = await bootApp({ transports: { t: target.create(address) } }, []);
       apps.push(publisher);
@@ -137,9 +107,3 @@ describe.each(persistent.map((t) => [t.name, t] as const))('%s: consumer process
   }, 300_000);
 });
 
-/** How many of the events 0..total-1 neither process handled. */
-function unhandled(total: number, ...handledBy: ReadonlyArray<{ has(i: number): boolean }>): number {
-  let missing = 0;
-  for (let i = 0; i < total; i++) if (!handledBy.some((set) => set.has(i))) missing++;
-  return missing;
-}

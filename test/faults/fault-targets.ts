@@ -121,7 +121,7 @@ const ALL: readonly FaultTarget[] = [
   redis('redis-pubsub', 'pubsub'),
 ];
 export const FAULT_TARGETS = ALL.filter((t) => !process.env.FAULT_TARGETS || process.env.FAULT_TARGETS.split(',').includes(t.name));
-export const faultTarget = (name: string): FaultTarget => ALL.find((t) => t.name === name) ?? raise(`no fault target ${name}`);
+export const targetNamed = (name: string): FaultTarget => ALL.find((t) => t.name === name) ?? raise(`no fault target ${name}`);
 
 function raise(message: string): never {
   throw new Error(message);

@@ -1,0 +1,14 @@
+import type { ClusterTarget } from './cluster-target.js';
+
+/**
+ * Every broker mode the cluster suite covers (each broker's own file under targets/);
+ * CLUSTER_TARGETS=a,b narrows it (test/cluster/run.mjs also starts only those clusters).
+ */
+const ALL: readonly ClusterTarget[] = [];
+
+export const CLUSTER_TARGETS = ALL.filter((t) => !process.env.CLUSTER_TARGETS || process.env.CLUSTER_TARGETS.split(',').some((name) => t.name.startsWith(name)));
+export const targetNamed = (name: string): ClusterTarget => ALL.find((t) => t.name === name) ?? raise(`no cluster target ${name}`);
+
+function raise(message: string): never {
+  throw new Error(message);
+}
