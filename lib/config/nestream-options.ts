@@ -96,7 +96,7 @@ export interface NestreamModuleOptions {
   concurrency?: number;
   /** Bodies larger than this go to the dead letter unread. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** How long shutdown waits for in-flight handlers before closing transports. Default 10 s. */
+  /** How long shutdown waits for in-flight handlers and then for the transports to close (at least 2 s for those). Default 10 s. */
   shutdownTimeoutMs?: number;
   /** Prometheus metrics through prom-client (an optional peer). `true`: global registry, `nestream_` prefix. Default off. */
   metrics?: MetricsOptions | boolean;
