@@ -106,7 +106,7 @@ export interface NestreamModuleOptions {
   logging?: LoggingOptions;
   /**
    * `upcast(Old, New, fn)` declarations: a subscriber of a versioned contract also takes older
-   * versions that a chain of upcasters leads from (README, "Contract versions").
+   * versions that a chain of upcasters leads from (docs/contracts.md, "Contract versions").
    */
   upcasters?: readonly VersionCast[];
   /** `downcast(New, Old, fn)` declarations: each publish of New also publishes an Old copy, for consumers not yet moved. */
