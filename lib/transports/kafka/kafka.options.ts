@@ -64,7 +64,7 @@ export type PlatformaticConsumerPassthrough = PlatformaticConsumerOptions<Buffer
     : never
   : never;
 
-/** KafkaTransport on `@platformatic/kafka`, the default (Node >= 22.22 or >= 24.6): the passthrough options are its own. */
+/** KafkaTransport on `@platformatic/kafka`, the default (Node >= 22.22 on 22, >= 24.6 on 24; kafka.client-library.ts): the passthrough options are its own. */
 export interface PlatformaticTransportOptions extends KafkaCommonOptions {
   /** The default; kafkajs needs `library: 'kafkajs'`. */
   library?: 'platformatic';
