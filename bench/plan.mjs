@@ -1,7 +1,7 @@
 // What one `npm run bench` does: sizes per mode, which implementations run where, and the
 // order of runs (rotated per repetition, so machine drift hits every implementation alike).
 
-/** `kafka` is KafkaTransport on kafkajs (its default), `kafka-platformatic` on @platformatic/kafka. */
+/** `kafka` is KafkaTransport on kafkajs (`library: 'kafkajs'`), `kafka-platformatic` on @platformatic/kafka (its default client). */
 export const BROKERS = ['memory', 'nats', 'jetstream', 'rabbitmq', 'redis-streams', 'redis-pubsub', 'kafka', 'kafka-platformatic'];
 /** Where @nestjs/microservices has a transport (its Kafka one is kafkajs: compared on the kafka row). */
 export const NEST_BROKERS = new Set(['nats', 'rabbitmq', 'redis-pubsub', 'kafka']);

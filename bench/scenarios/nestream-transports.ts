@@ -24,9 +24,9 @@ export function nestreamTransport(broker: BrokerName): Transport {
     case 'redis-pubsub':
       return new RedisTransport({ url: endpoints.redisUrl(), mode: 'pubsub' });
     case 'kafka':
-      return new KafkaTransport({ brokers: endpoints.kafkaBrokers(), clientId: 'nestream-bench', topics: { numPartitions: KAFKA_PARTITIONS } });
+      return new KafkaTransport({ library: 'kafkajs', brokers: endpoints.kafkaBrokers(), clientId: 'nestream-bench', topics: { numPartitions: KAFKA_PARTITIONS } });
     case 'kafka-platformatic':
-      return new KafkaTransport({ library: 'platformatic', brokers: endpoints.kafkaBrokers(), clientId: 'nestream-bench', topics: { numPartitions: KAFKA_PARTITIONS } });
+      return new KafkaTransport({ brokers: endpoints.kafkaBrokers(), clientId: 'nestream-bench', topics: { numPartitions: KAFKA_PARTITIONS } });
   }
 }
 

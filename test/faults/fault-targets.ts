@@ -43,8 +43,8 @@ const kafka = (name: string, library: 'kafkajs' | 'platformatic', port: number):
   create(address) {
     const common = { brokers: [address], clientId: `nestream-faults-${name}`, topics: { numPartitions: 3, replicationFactor: 1 }, restartDelayMs: 500, commitIntervalMs: 50 };
     return library === 'platformatic'
-      ? new KafkaTransport({ ...common, library, consumer: { sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000, maxWaitTime: 200 } })
-      : new KafkaTransport({ ...common, consumer: { sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 200 } });
+      ? new KafkaTransport({ ...common, consumer: { sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000, maxWaitTime: 200 } })
+      : new KafkaTransport({ ...common, library, consumer: { sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 200 } });
   },
 });
 

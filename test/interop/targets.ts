@@ -30,7 +30,7 @@ export const interopTargets: Record<InteropTarget['name'], InteropTarget> = {
   kafka: {
     name: 'kafka',
     peerUrl: () => endpoints.kafkaBrokers().join(','),
-    transport: () => new KafkaTransport({ brokers: endpoints.kafkaBrokers(), clientId: 'nestream-interop', consumer: { heartbeatInterval: 1000, maxWaitTimeInMs: 100 } }),
+    transport: () => new KafkaTransport({ library: 'kafkajs', brokers: endpoints.kafkaBrokers(), clientId: 'nestream-interop', consumer: { heartbeatInterval: 1000, maxWaitTimeInMs: 100 } }),
     subscriberOptions: { fromBeginning: true },
     prepare: async (topics) => {
       const admin = kafkaAdmin();

@@ -41,12 +41,22 @@ describe('redaction', () => {
     ['Redis', () => new RedisTransport({ url: `redis://app:${SECRET}@${HOST}`, mode: 'streams', redis: { connectTimeout: 1000 } })],
     ['NATS', () => new NatsTransport({ servers: `nats://app:${SECRET}@${HOST}`, connection: { reconnect: false, timeout: 1000 } })],
     [
-      'Kafka',
+      'Kafka (kafkajs)',
       () =>
         new KafkaTransport({
+          library: 'kafkajs',
           brokers: [HOST],
           sasl: { mechanism: 'plain', username: 'app', password: SECRET },
           client: { connectionTimeout: 500, retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 } },
+        }),
+    ],
+    [
+      'Kafka (@platformatic/kafka)',
+      () =>
+        new KafkaTransport({
+          brokers: [HOST],
+          sasl: { mechanism: 'PLAIN', username: 'app', password: SECRET },
+          client: { connectTimeout: 500, retries: 1, retryDelay: 50 },
         }),
     ],
   ];

@@ -1,5 +1,6 @@
 import type { BrowsedMessages } from '../../core/browse.js';
 import type { NestreamLogger } from '../../core/logger.js';
+import { assertPlatformaticNode } from './kafka.client-library.js';
 import type { KafkaRecord } from './kafka.context.js';
 import type { ResolvedKafkaOptions } from './kafka.options.js';
 
@@ -19,8 +20,8 @@ export interface KafkaConnection {
   /** A metadata error that a young broker or a controller change gives for a moment: worth trying again. */
   isTransientMetadataError(error: unknown): boolean;
   groupMember(init: GroupMemberInit): GroupMember;
-  /** A topic's records read by its replay group, for dead-letter inspection (kafkajs only, for now). */
-  browse?(topic: string, limit: number): Promise<BrowsedMessages>;
+  /** A topic's records read by its replay group, for dead-letter inspection (kafka.replay-group.ts). */
+  browse(topic: string, limit: number): Promise<BrowsedMessages>;
   /**
    * One cheap metadata request on a client of its own with no retries and short timeouts, so
    * health can follow the broker (see LivenessProbe): rejects at once when no broker answers.
@@ -30,14 +31,19 @@ export interface KafkaConnection {
   close(): Promise<void>;
 }
 
-/** Loads the chosen client library (an optional peer, so only here) and connects it. */
+/**
+ * Loads the chosen client library (an optional peer, so only here) and connects it. The
+ * default, `@platformatic/kafka`, first checks the running Node: on one it does not support the
+ * connect fails, naming kafkajs as the alternative, rather than falling back to it unasked.
+ */
 export async function openKafkaConnection(options: ResolvedKafkaOptions, logger: NestreamLogger): Promise<KafkaConnection> {
-  if (options.library === 'platformatic') {
-    const { PlatformaticConnection } = await import('./platformatic.connection.js');
-    return PlatformaticConnection.open(options, logger);
+  if (options.library === 'kafkajs') {
+    const { KafkajsConnection } = await import('./kafkajs.connection.js');
+    return KafkajsConnection.open(options, logger);
   }
-  const { KafkajsConnection } = await import('./kafkajs.connection.js');
-  return KafkajsConnection.open(options, logger);
+  assertPlatformaticNode();
+  const { PlatformaticConnection } = await import('./platformatic.connection.js');
+  return PlatformaticConnection.open(options, logger);
 }
 
 /** A record on its way out. */

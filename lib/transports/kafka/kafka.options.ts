@@ -2,6 +2,7 @@ import type { ConsumerOptions as PlatformaticConsumerOptions, ProducerOptions as
 import type { ConsumerConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
 import type { BackoffOptions } from '../../core/backoff.js';
 import { is, type OptionSpec } from '../kit/option-checks.js';
+import { checkLibraryOptions } from './kafka.library-options.js';
 
 /** How the transport creates topics it publishes or subscribes to. */
 export interface KafkaTopicOptions {
@@ -15,7 +16,7 @@ export interface KafkaTopicOptions {
   configEntries?: { name: string; value: string }[];
 }
 
-/** The client library behind the transport; both are optional peers, loaded only when chosen. */
+/** The client library behind the transport (default 'platformatic'); both are optional peers, loaded only when chosen. */
 export type KafkaClientLibrary = 'kafkajs' | 'platformatic';
 
 /** What every client library understands. */
@@ -37,9 +38,10 @@ export interface KafkaCommonOptions {
   restartDelayMs?: number;
 }
 
-/** KafkaTransport on kafkajs (the default): the passthrough options are kafkajs's own. */
+/** KafkaTransport on kafkajs (`library: 'kafkajs'`): the passthrough options are kafkajs's own. */
 export interface KafkajsTransportOptions extends KafkaCommonOptions {
-  library?: 'kafkajs';
+  /** Required: the default client is `@platformatic/kafka`. */
+  library: 'kafkajs';
   /** Passed through to kafkajs. */
   ssl?: KafkaConfig['ssl'];
   /** Passed through to kafkajs; the password is never logged. */
@@ -62,9 +64,12 @@ export type PlatformaticConsumerPassthrough = PlatformaticConsumerOptions<Buffer
     : never
   : never;
 
-/** KafkaTransport on `@platformatic/kafka` (Node >= 22.22 or >= 24.6): the passthrough options are its own. */
+/** KafkaTransport on `@platformatic/kafka`, the default (Node >= 22.22 on 22, >= 24.6 on 24; kafka.client-library.ts): the passthrough options are its own. */
 export interface PlatformaticTransportOptions extends KafkaCommonOptions {
-  library: 'platformatic';
+  /** The default; kafkajs needs `library: 'kafkajs'`. */
+  library?: 'platformatic';
+  /** kafkajs's name: set `library: 'kafkajs'` for kafkajs, or give `tls` (this client's TLS options). */
+  ssl?: never;
   /** Passed through (`tls` of its clients). */
   tls?: PlatformaticClientOptions['tls'];
   /** Passed through; the password is never logged. */
@@ -117,17 +122,19 @@ export const KAFKA_DEFAULTS = {
   commitIntervalMs: 200,
   maxPartitionsConsumedConcurrently: 64,
   restartDelayMs: 2000,
-  /** A shorter fetch long-poll than kafkajs' 5 s: stopping a consumer waits for it. */
-  consumer: { maxWaitTimeInMs: 1000 },
-  producer: { idempotent: true, maxInFlightRequests: 1, retry: { retries: 5 } },
-  /**
-   * kafkajs' retry backoff is capped at 1 s (its own cap is 30 s): after an outage the consumer
-   * and producer try again at least every second, so they are back within seconds of the
-   * broker, whatever the outage's length. A consumer that exhausts its retries is restarted.
-   */
-  client: { retry: { initialRetryTime: 300, maxRetryTime: 1000 } },
-  /** The same for `@platformatic/kafka`, in its own option names. */
+  /** A shorter fetch long-poll than the clients' own (5 s on kafkajs): stopping a consumer waits for it. */
   platformatic: { consumer: { maxWaitTime: 1000 } },
+  kafkajs: {
+    /** The same, in kafkajs' option name. */
+    consumer: { maxWaitTimeInMs: 1000 },
+    producer: { idempotent: true, maxInFlightRequests: 1, retry: { retries: 5 } },
+    /**
+     * kafkajs' retry backoff is capped at 1 s (its own cap is 30 s): after an outage the consumer
+     * and producer try again at least every second, so they are back within seconds of the
+     * broker, whatever the outage's length. A consumer that exhausts its retries is restarted.
+     */
+    client: { retry: { initialRetryTime: 300, maxRetryTime: 1000 } },
+  },
   /**
    * Topic creation on a broker that just started (or just elected a controller) can briefly
    * answer "unknown topic or partition" / "leader not available"; it is tried again this many
@@ -175,7 +182,9 @@ export interface ResolvedPlatformaticOptions extends ResolvedKafkaCommonOptions 
 /** The options with every default applied: the only shape the rest of the folder reads. */
 export type ResolvedKafkaOptions = ResolvedKafkajsOptions | ResolvedPlatformaticOptions;
 
+/** Throws a ConfigurationError for an option the chosen library does not understand (kafka.library-options.ts). */
 export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKafkaOptions {
+  checkLibraryOptions(options);
   const d = KAFKA_DEFAULTS;
   const { topics = {} } = options;
   const common = {
@@ -194,30 +203,31 @@ export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKaf
     topicCreateAttempts: d.topicCreateAttempts,
     topicCreateBackoff: d.topicCreateBackoff,
   };
-  if (options.library === 'platformatic') {
+  if (options.library === 'kafkajs') {
     const { client = {} } = options;
+    const k = d.kafkajs;
     return {
       ...common,
-      library: 'platformatic',
-      brokers: options.brokers,
-      clientId: options.clientId ?? d.clientId,
-      tls: options.tls,
+      library: 'kafkajs',
+      brokers: options.brokers ?? client.brokers,
+      clientId: options.clientId ?? client.clientId ?? d.clientId,
+      ssl: options.ssl,
       sasl: options.sasl,
-      client,
-      consumer: { ...d.platformatic.consumer, ...options.consumer },
-      producer: { ...options.producer },
+      client: { ...client, retry: { ...k.client.retry, ...client.retry } },
+      consumer: { ...k.consumer, ...options.consumer },
+      producer: { ...k.producer, ...options.producer },
     };
   }
   const { client = {} } = options;
   return {
     ...common,
-    library: 'kafkajs',
-    brokers: options.brokers ?? client.brokers,
-    clientId: options.clientId ?? client.clientId ?? d.clientId,
-    ssl: options.ssl,
+    library: 'platformatic',
+    brokers: options.brokers,
+    clientId: options.clientId ?? d.clientId,
+    tls: options.tls,
     sasl: options.sasl,
-    client: { ...client, retry: { ...d.client.retry, ...client.retry } },
-    consumer: { ...d.consumer, ...options.consumer },
-    producer: { ...d.producer, ...options.producer },
+    client,
+    consumer: { ...d.platformatic.consumer, ...options.consumer },
+    producer: { ...options.producer },
   };
 }

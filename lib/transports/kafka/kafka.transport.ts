@@ -1,4 +1,5 @@
 import type { BrowsedMessages } from '../../core/browse.js';
+import { ConfigurationError } from '../../core/errors.js';
 import { NestreamLogger } from '../../core/logger.js';
 import { redactSecrets } from '../../core/redact.js';
 import type { InboundMessage, OutboundMessage } from '../../core/message.js';
@@ -28,7 +29,8 @@ interface Connected {
 }
 
 /**
- * Kafka (through kafkajs, see kafkajs.*.ts): one group member per consumer group, offsets
+ * Kafka (through `@platformatic/kafka` by default, platformatic.*.ts, or kafkajs with
+ * `library: 'kafkajs'`, kafkajs.*.ts): one group member per consumer group, offsets
  * committed in order only after the pipeline settled each message, and an idempotent
  * `acks: all` producer whose publishes are batched for `lingerMs`. Closing a subscription
  * commits what was settled before its member leaves the group. See the README's Kafka section.
@@ -123,14 +125,16 @@ export class KafkaTransport implements Transport {
     return statuses.includes('connecting') ? { ...health, status: 'connecting' } : health;
   }
 
-  /** The topic's records by its replay consumer group, nothing committed until one is removed (kafkajs.browse.ts). */
+  /** The topic's records by its replay consumer group, nothing committed until one is removed (kafka.replay-group.ts). */
   async browse(topic: string, limit: number): Promise<BrowsedMessages> {
     const { connection } = await this.connected();
-    if (!connection.browse) throw new Error(`KafkaTransport with library '${this.options.library}' cannot browse topics yet; kafkajs can`);
     return connection.browse(topic, limit);
   }
 
-  /** The kafkajs `Kafka` client (create your own admin/consumers from it); undefined before connect. */
+  /**
+   * The client's own objects; undefined before connect. On `@platformatic/kafka`
+   * `{ admin, producer }`; on kafkajs its `Kafka` client (create your own admin/consumers from it).
+   */
   unwrap<T = unknown>(): T {
     return this.current?.connection.native as T;
   }
@@ -176,6 +180,11 @@ export class KafkaTransport implements Transport {
     try {
       connection = await openKafkaConnection(this.options, this.logger);
     } catch (error) {
+      if (error instanceof ConfigurationError) {
+        // No client package, or a Node it does not run on: the broker was never asked, so not "could not connect".
+        this.status.fail(error, 'KafkaTransport cannot start');
+        throw error;
+      }
       throw this.status.fail(error, `KafkaTransport could not connect to Kafka at ${this.where()}`);
     }
     const publisher = new KafkaPublisher((records) => connection.send(records), this.options.lingerMs, this.options.batchSize, (error) =>

@@ -6,6 +6,7 @@ import type { ResolvedKafkajsOptions } from './kafka.options.js';
 import { subscriptionAwareAssigner } from './kafkajs.assigner.js';
 import { browseKafkaTopic } from './kafkajs.browse.js';
 import { KafkajsGroupMember } from './kafkajs.group-member.js';
+import { importClientLibrary } from './kafka.client-library.js';
 import { FATAL_PRODUCER_ERRORS } from './kafka.fatal-errors.js';
 import { nestLogCreator } from './kafkajs.logger.js';
 
@@ -48,7 +49,7 @@ export class KafkajsConnection implements KafkaConnection {
 
   /** Loads kafkajs (an optional peer, so only here) and connects the admin client and the producer. */
   static async open(options: ResolvedKafkajsOptions, logger: NestreamLogger): Promise<KafkajsConnection> {
-    const module = await import('kafkajs');
+    const module = await importClientLibrary('kafkajs', () => import('kafkajs'));
     const kafkajs = (module as unknown as { default?: KafkajsModule }).default ?? module;
     const kafka = new kafkajs.Kafka(clientConfig(kafkajs, options, logger));
     const admin = kafka.admin();

@@ -1,8 +1,11 @@
 import type { Admin, MessageToProduce, Producer } from '@platformatic/kafka';
+import type { BrowsedMessages } from '../../core/browse.js';
 import type { NestreamLogger } from '../../core/logger.js';
 import type { GroupMember, GroupMemberInit, KafkaConnection, TopicRecords, TopicSpec } from './kafka.connection.js';
 import type { ResolvedPlatformaticOptions } from './kafka.options.js';
+import { importClientLibrary } from './kafka.client-library.js';
 import { FATAL_PRODUCER_ERRORS } from './kafka.fatal-errors.js';
+import { browsePlatformaticTopic } from './platformatic.browse.js';
 import { PlatformaticGroupMember, type PlatformaticModule } from './platformatic.group-member.js';
 
 /**
@@ -33,7 +36,7 @@ export class PlatformaticConnection implements KafkaConnection {
 
   /** Loads `@platformatic/kafka` (an optional peer, so only here) and connects the admin client and the producer. */
   static async open(options: ResolvedPlatformaticOptions, _logger: NestreamLogger): Promise<PlatformaticConnection> {
-    const kafka: PlatformaticModule = await import('@platformatic/kafka');
+    const kafka: PlatformaticModule = await importClientLibrary('platformatic', () => import('@platformatic/kafka'));
     const base = baseOptions(options);
     const admin = new kafka.Admin(base);
     const producer = newProducer(kafka, options);
@@ -112,6 +115,11 @@ export class PlatformaticConnection implements KafkaConnection {
 
   groupMember(init: GroupMemberInit): GroupMember {
     return new PlatformaticGroupMember(this.kafka, { ...baseOptions(this.options), ...this.options.consumer }, init, () => this.listTopics());
+  }
+
+  browse(topic: string, limit: number): Promise<BrowsedMessages> {
+    // The client options (tls, sasl, retries) and the fetch long-poll; not the group settings of the app's own consumers.
+    return browsePlatformaticTopic(this.kafka, this.admin, { ...baseOptions(this.options), maxWaitTime: this.options.consumer.maxWaitTime }, topic, limit);
   }
 
   async probe(): Promise<void> {

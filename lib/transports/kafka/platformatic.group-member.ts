@@ -5,7 +5,7 @@ import { PROTOCOLS, subscriptionAwareAssigner } from './platformatic.assigner.js
 
 export type PlatformaticModule = typeof import('@platformatic/kafka');
 type BufferConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
-type BufferMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+export type BufferMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
 /** Messages read ahead of the handlers, over all partitions, before the streams pause. */
 const READ_AHEAD_HIGH = 2000;
@@ -195,7 +195,7 @@ function hasRejoinCause(error: unknown, depth = 0): boolean {
 }
 
 /** A fetched message in the shape the rest of the folder reads (kafkajs' `KafkaMessage`). */
-function toRecord(message: BufferMessage): KafkaRecord {
+export function toRecord(message: BufferMessage): KafkaRecord {
   const headers: Record<string, Buffer> = {};
   for (const [name, value] of message.headerEntries ?? message.headers) headers[name.toString('utf8')] = value;
   return {

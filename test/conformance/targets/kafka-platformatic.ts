@@ -3,13 +3,12 @@ import { unsettled } from '../../brokers/kafka-unsettled.js';
 import { endpoints, UNREACHABLE_PORT } from '../../brokers/endpoints.js';
 import type { ConformanceTarget } from '../target.js';
 
-/** The Kafka target again on `@platformatic/kafka` instead of kafkajs: the same cases, the same broker. */
+/** The Kafka target on the default client, `@platformatic/kafka` (no `library`): the same cases as kafka.ts, the same broker. */
 const target: ConformanceTarget = {
   name: 'kafka-platformatic',
   brokers: ['kafka'],
   create: () =>
     new KafkaTransport({
-      library: 'platformatic',
       brokers: endpoints.kafkaBrokers(),
       clientId: 'nestream-conformance',
       topics: { numPartitions: 3 },
@@ -19,7 +18,6 @@ const target: ConformanceTarget = {
     }),
   createUnreachable: () =>
     new KafkaTransport({
-      library: 'platformatic',
       brokers: [`127.0.0.1:${UNREACHABLE_PORT}`],
       clientId: 'nestream-conformance-unreachable',
       client: { connectTimeout: 500, retries: 2, retryDelay: 100 },

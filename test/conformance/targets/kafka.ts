@@ -3,11 +3,13 @@ import { endpoints, UNREACHABLE_PORT } from '../../brokers/endpoints.js';
 import { unsettled } from '../../brokers/kafka-unsettled.js';
 import type { ConformanceTarget } from '../target.js';
 
+/** The Kafka target on kafkajs (`library: 'kafkajs'`); kafka-platformatic.ts runs the same cases on the default client. */
 const target: ConformanceTarget = {
   name: 'kafka',
   brokers: ['kafka'],
   create: () =>
     new KafkaTransport({
+      library: 'kafkajs',
       brokers: endpoints.kafkaBrokers(),
       clientId: 'nestream-conformance',
       topics: { numPartitions: 3 },
@@ -17,6 +19,7 @@ const target: ConformanceTarget = {
     }),
   createUnreachable: () =>
     new KafkaTransport({
+      library: 'kafkajs',
       brokers: [`127.0.0.1:${UNREACHABLE_PORT}`],
       clientId: 'nestream-conformance-unreachable',
       client: { connectionTimeout: 500, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 } },
