@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { headers as natsHeaders, MsgHdrsImpl, type MsgHdrs } from '@nats-io/transport-node';
 import { Headers } from '../../lib/core/headers.js';
 import { fromNatsHeaders, NatsEncodedHeadersHeader, NatsKeyHeader, toNatsHeaders } from '../../lib/transports/nats/nats.headers.js';
+import { inboundNatsHeaders, parseHeaderBlock } from '../../lib/transports/nats/nats.raw-headers.js';
 
 /** What nats.js itself writes for the same headers through its public `set()`. */
 function viaSet(entries: Record<string, string>): Uint8Array {
@@ -52,5 +53,24 @@ describe('NATS headers (nats.headers.ts)', () => {
     h.append('x-n', '1');
     h.append('x-n', '2');
     expect(fromNatsHeaders(MsgHdrsImpl.decode(encode(h)))).toEqual({ headers: { 'x-n': '2' }, key: undefined });
+  });
+
+  it('reads a raw header block as nats.js’s own parsing would, without it', () => {
+    const tricky = { ...event, 'x-dlq-error-stack': 'Error: boom\n    at handler (a.ts:1)', 'x-padded': '  spaced  ' };
+    const blocks = [
+      encode(toNatsHeaders(() => natsHeaders(), tricky, 'k 1')!),
+      encode(toNatsHeaders(() => natsHeaders(), {}, 'only-key')!),
+      viaSet({ 'Nats-Msg-Id': 'x', 'x-n': '1' }),
+      new TextEncoder().encode('NATS/1.0\r\nx-a:  spaced value \r\nno colon here\r\nx-url: http://h:1/p\r\n\r\n'),
+    ];
+    for (const block of blocks) expect(parseHeaderBlock(block)).toEqual(fromNatsHeaders(MsgHdrsImpl.decode(block)));
+  });
+
+  it('falls back to msg.headers for a message without the raw block nats.js keeps', () => {
+    const h = natsHeaders();
+    h.set('x-n', '5');
+    h.set(NatsKeyHeader, 'k5');
+    const foreign = { headers: h } as unknown as Parameters<typeof inboundNatsHeaders>[0];
+    expect(inboundNatsHeaders(foreign)).toEqual({ headers: { 'x-n': '5' }, key: 'k5' });
   });
 });

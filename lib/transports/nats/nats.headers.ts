@@ -78,20 +78,34 @@ export function toNatsHeaders(create: () => MsgHdrs, headers: MessageHeaders, ke
 
 /** Broker headers as a plain record; a header sent several times keeps its last value. */
 export function fromNatsHeaders(natsHeaders: MsgHdrs | undefined): { headers: MessageHeaders; key?: string } {
-  const headers: MessageHeaders = {};
-  let key: string | undefined;
-  if (!natsHeaders) return { headers };
-  let encodedList: string | undefined;
-  for (const [name, values] of natsHeaders) {
+  const collected = new InboundHeaders();
+  if (natsHeaders) for (const [name, values] of natsHeaders) collected.add(name, values[values.length - 1] ?? '');
+  return collected.finish();
+}
+
+/**
+ * Collects received headers one by one (from nats.js's `MsgHdrs`, or from the raw header block:
+ * nats.raw-headers.ts): nestream's key and encoding headers are taken out, the server's own
+ * dropped, later values replace earlier ones.
+ */
+export class InboundHeaders {
+  private readonly headers: MessageHeaders = {};
+  private key?: string;
+  private encodedList?: string;
+
+  add(name: string, raw: string): void {
     const lower = name.toLowerCase();
-    const raw = values[values.length - 1] ?? '';
-    if (lower === NatsKeyHeader) key = safeDecode(raw);
-    else if (lower === NatsEncodedHeadersHeader) encodedList = raw;
-    else if (!natsInternalHeaders.has(lower)) headers[name] = raw;
+    if (lower === NatsKeyHeader) this.key = safeDecode(raw);
+    else if (lower === NatsEncodedHeadersHeader) this.encodedList = raw;
+    else if (!natsInternalHeaders.has(lower)) this.headers[name] = raw;
   }
-  // Rare (a value with CR/LF or edge whitespace): decoded after the one pass over the headers.
-  if (encodedList) for (const name of encodedList.split(',')) if (Object.hasOwn(headers, name)) headers[name] = safeDecode(headers[name]!);
-  return { headers, key };
+
+  finish(): { headers: MessageHeaders; key?: string } {
+    const headers = this.headers;
+    // Rare (a value with CR/LF or edge whitespace): decoded after the one pass over the headers.
+    if (this.encodedList) for (const name of this.encodedList.split(',')) if (Object.hasOwn(headers, name)) headers[name] = safeDecode(headers[name]!);
+    return { headers, key: this.key };
+  }
 }
 
 function safeDecode(value: string): string {
