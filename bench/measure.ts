@@ -41,7 +41,21 @@ export interface MemoryResult {
   endRssMb: number;
   /** Highest RSS after the first 50,000 messages minus RSS at 50,000. */
   growthMb: number;
+  /**
+   * JS heap in use right after a forced full GC, at 50,000 and at the end: what is still
+   * retained. Flat while RSS grows means GC and allocator headroom, not a leak.
+   */
+  heapAfterGcAt50kMb: number;
+  heapAfterGcEndMb: number;
   msgsPerSec: number;
+}
+
+/** heapUsed after a full GC; the child of a memory run gets `--expose-gc` for it (bench/run.mjs). */
+function retainedHeap(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the memory run needs node --expose-gc');
+  gc();
+  return process.memoryUsage().heapUsed;
 }
 
 /** Starts the consumer with `record` as its handler, then waits until a probe gets through. */
@@ -137,6 +151,7 @@ export async function measureMemory(scenario: Scenario, n: number, allowDuplicat
   const baselineAt = Math.min(50_000, Math.floor(n / 10));
   const tracker = new ReceiptTracker(n);
   let atBaseline = 0;
+  let heapAtBaseline = 0;
   let peak = 0;
   let peakAfterBaseline = 0;
   const sample = () => {
@@ -146,7 +161,10 @@ export async function measureMemory(scenario: Scenario, n: number, allowDuplicat
   };
   await startFlowing(scenario, tracker, (event) => {
     tracker.record(event.seq);
-    if (tracker.distinct === baselineAt && atBaseline === 0) atBaseline = process.memoryUsage.rss();
+    if (tracker.distinct === baselineAt && atBaseline === 0) {
+      atBaseline = process.memoryUsage.rss();
+      heapAtBaseline = retainedHeap();
+    }
   });
   const sampler = setInterval(sample, 50);
   const started = performance.now();
@@ -156,6 +174,7 @@ export async function measureMemory(scenario: Scenario, n: number, allowDuplicat
   clearInterval(sampler);
   sample();
   assertDelivery(tracker, allowDuplicates);
+  const heapAtEnd = retainedHeap();
   const mb = (bytes: number) => bytes / 2 ** 20;
   return {
     n,
@@ -163,6 +182,8 @@ export async function measureMemory(scenario: Scenario, n: number, allowDuplicat
     peakRssMb: mb(peak),
     endRssMb: mb(process.memoryUsage.rss()),
     growthMb: mb(Math.max(0, peakAfterBaseline - atBaseline)),
+    heapAfterGcAt50kMb: mb(heapAtBaseline),
+    heapAfterGcEndMb: mb(heapAtEnd),
     msgsPerSec: n / (wallMs / 1000),
   };
 }

@@ -74,7 +74,8 @@ export function memoryLine(memory) {
   return (
     `Memory (nestream, in-memory transport, ${memory.n.toLocaleString('en-US')} messages): peak RSS ${round(memory.peakRssMb, 0)} MB, ` +
     `RSS after the first ${Math.min(50_000, memory.n / 10).toLocaleString('en-US')} ${round(memory.rssAtFirst50kMb, 0)} MB, ` +
-    `growth after that ${round(memory.growthMb, 1)} MB (end ${round(memory.endRssMb, 0)} MB), ${Math.round(memory.msgsPerSec).toLocaleString('en-US')} msgs/s.`
+    `growth after that ${round(memory.growthMb, 1)} MB (end ${round(memory.endRssMb, 0)} MB), ${Math.round(memory.msgsPerSec).toLocaleString('en-US')} msgs/s` +
+    (memory.heapAfterGcEndMb === undefined ? '.' : `; JS heap after a forced GC ${round(memory.heapAfterGcAt50kMb, 1)} MB at the baseline, ${round(memory.heapAfterGcEndMb, 1)} MB at the end.`)
   );
 }
 

@@ -138,7 +138,7 @@ function child(spec) {
   const [command, argv] =
     spec.impl === 'faststream'
       ? [python, ['bench/faststream/bench.py', JSON.stringify({ ...full, topic: `bench.${spec.broker}.faststream.${full.runId}`, group: `bench-${full.runId}`, endpoints: pythonEndpoints() })]]
-      : [process.execPath, ['--import', './test/support/ts-register.mjs', 'bench/child.ts', JSON.stringify(full)]];
+      : [process.execPath, [...(spec.mode === 'memory' ? ['--expose-gc'] : []), '--import', './test/support/ts-register.mjs', 'bench/child.ts', JSON.stringify(full)]];
   return new Promise((resolve, reject) => {
     const proc = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -1,16 +1,16 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Msg } from '@nats-io/transport-node';
-import { Headers } from '../../core/headers.js';
+import { Headers, type MessageHeaders } from '../../core/headers.js';
 import type { InboundMessage } from '../../core/message.js';
 import { settleOnce, type SettleOnceDelivery, type Settlement } from '../kit/settle-once.js';
-import { fromNatsHeaders } from './nats.headers.js';
+import { inboundNatsHeaders } from './nats.raw-headers.js';
 
 /**
  * A core NATS delivery. Core NATS is at-most-once: there is nothing to tell the server, so
  * settling only marks it done (the dispatcher frees the slot when the handler returns).
  */
 export function coreDelivery(msg: Msg): SettleOnceDelivery {
-  return settleOnce({ message: inboundMessage(msg, 1, msg.reply), settle: nothingToTell });
+  return settleOnce({ message: inboundMessage(msg, 1, () => msg.reply), settle: nothingToTell });
 }
 
 export interface JetStreamSettleIo {
@@ -71,11 +71,13 @@ export function jetStreamDelivery(msg: JsMsg, io: JetStreamSettleIo): JetStreamD
     await io.flush();
   };
   // A JetStream message's own reply subject is its ack subject: requests name their inbox in `reply_to` (FastStream's header).
-  return Object.assign(settleOnce({ message: inboundMessage(msg, msg.info.deliveryCount, msg.headers?.get(Headers.replyTo) || undefined), settle, touch }), { ackSent });
+  return Object.assign(settleOnce({ message: inboundMessage(msg, msg.info.deliveryCount, (headers) => headers[Headers.replyTo]), settle, touch }), { ackSent });
 }
 
-function inboundMessage(msg: Msg | JsMsg, deliveryAttempt: number, replyTo: string | undefined): InboundMessage {
-  const { headers, key } = fromNatsHeaders(msg.headers);
+/** `replyOf`: where a request's reply goes (core NATS: the reply subject; JetStream: the `reply_to` header). */
+function inboundMessage(msg: Msg | JsMsg, deliveryAttempt: number, replyOf: (headers: MessageHeaders) => string | undefined): InboundMessage {
+  const { headers, key } = inboundNatsHeaders(msg);
+  const replyTo = replyOf(headers) || undefined;
   return {
     topic: msg.subject,
     body: Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength),
