@@ -18,6 +18,8 @@ export class PrivateKafkaBroker {
   constructor(
     readonly port = 19092,
     private readonly controllerPort = 19093,
+    /** Server properties added to (or overriding) the defaults below, e.g. `producer.id.expiration.ms`. */
+    private readonly extraProperties: Readonly<Record<string, string | number>> = {},
   ) {}
 
   get address(): string {
@@ -43,7 +45,18 @@ export class PrivateKafkaBroker {
     await this.server?.stop(timeoutMs);
   }
 
+  /** SIGSTOP: the broker holds its connections but answers nothing (requests wait in its sockets) until `thaw`. */
+  freeze(): void {
+    this.server?.signal('SIGSTOP');
+  }
+
+  /** SIGCONT: it reads and answers what waited, as a broker out of a long GC pause does. */
+  thaw(): void {
+    this.server?.signal('SIGCONT');
+  }
+
   async destroy(): Promise<void> {
+    this.thaw();
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -68,6 +81,7 @@ export class PrivateKafkaBroker {
       'group.initial.rebalance.delay.ms=0',
       'num.network.threads=2',
       'num.io.threads=2',
+      ...Object.entries(this.extraProperties).map(([name, value]) => `${name}=${value}`),
       '',
     ].join('\n'));
     const log = join(this.dir, 'server.log');

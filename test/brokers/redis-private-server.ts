@@ -4,12 +4,13 @@ import { PrivateServer } from './server-process.js';
 /** A redis-server (AOF on, its own temp dir), for fault tests that must not disturb the shared broker. */
 export type PrivateRedisServer = PrivateServer;
 export const PrivateRedisServer = {
-  start: (): Promise<PrivateServer> =>
+  /** `extraArgs`: more redis-server options, e.g. `['--proto-max-bulk-len', '1mb']`. */
+  start: (extraArgs: readonly string[] = []): Promise<PrivateServer> =>
     PrivateServer.start({
       name: 'redis-server',
       scheme: 'redis',
       command: 'redis-server',
-      args: (port, dir) => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
+      args: (port, dir) => ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no', ...extraArgs],
       isReady: answersPing,
     }),
 };

@@ -31,6 +31,12 @@ export class ServerProcess {
     }
   }
 
+  /** Sends a signal to the running server (SIGSTOP / SIGCONT: a server that stops answering, then answers again). */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.child || this.child.exitCode !== null) throw new Error(`${this.label} is not running`);
+    this.child.kill(signal);
+  }
+
   /** SIGTERM (a clean shutdown, state flushed), SIGKILL if it takes longer than `graceMs`. */
   async stop(graceMs = 5_000): Promise<void> {
     const child = this.child;

@@ -24,8 +24,11 @@ export interface FaultTarget {
   /** Whether an acknowledged publish must survive a broker restart (core NATS and Redis Pub/Sub are at-most-once). */
   readonly persistent: boolean;
   available(): boolean;
-  /** Starts a private broker; `address` is what `create` takes (also in a child process). */
-  startBroker(): Promise<{ broker: FaultBroker; address: string }>;
+  /**
+   * Starts a private broker; `address` is what `create` takes (also in a child process).
+   * `instance` 1 is a second one of the same kind beside the first, on ports of its own (a dead-letter broker).
+   */
+  startBroker(instance?: number): Promise<{ broker: FaultBroker; address: string }>;
   create(address: string): Transport;
   readonly subscribeOptions?: Readonly<Record<string, unknown>>;
 }
@@ -35,8 +38,8 @@ const kafka = (name: string, library: 'kafkajs' | 'platformatic', port: number):
   persistent: true,
   available: () => PrivateKafkaBroker.available(),
   subscribeOptions: { fromBeginning: true },
-  async startBroker() {
-    const broker = new PrivateKafkaBroker(port, port + 1);
+  async startBroker(instance = 0) {
+    const broker = new PrivateKafkaBroker(port + 50 * instance, port + 1 + 50 * instance);
     await broker.start();
     return { broker: { down: () => broker.stop(), up: () => broker.start(), destroy: () => broker.destroy() }, address: broker.address };
   },

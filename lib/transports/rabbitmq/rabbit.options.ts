@@ -66,6 +66,12 @@ export interface RabbitTransportOptions {
   readonly publishTimeoutMs?: number;
   /** AMQP heartbeat in seconds. Default 30 (amqplib: null = the server's suggestion). */
   readonly heartbeatSeconds?: number;
+  /**
+   * The server's `max_message_size`: a publish over it is refused before sending. AMQP 0-9-1
+   * does not announce it (see docs/rabbitmq.md), so set it when the server is configured lower
+   * than RabbitMQ's default, 128 MiB (134217728), which is the default here too.
+   */
+  readonly maxMessageBytes?: number;
   readonly reconnect?: RabbitReconnectOptions;
   /** Shown in the management UI and `rabbitmqctl list_connections`. Default 'nestream'. */
   readonly connectionName?: string;
@@ -119,6 +125,8 @@ export const DEFAULTS = {
   connectTimeoutMs: 10_000,
   publishTimeoutMs: 30_000,
   heartbeatSeconds: 30,
+  /** RabbitMQ's default max_message_size (3.8+); larger messages close the channel with a 406 after they were sent. */
+  maxMessageBytes: 134_217_728,
   reconnect: { initialDelayMs: 100, maxDelayMs: 1000, factor: 2 },
   /** ±20% around each reconnect delay, so a fleet of services does not reconnect in lockstep. */
   reconnectJitter: 0.2,
@@ -141,6 +149,7 @@ export interface ResolvedRabbitOptions {
   readonly connectTimeoutMs: number;
   readonly publishTimeoutMs: number;
   readonly heartbeatSeconds: number;
+  readonly maxMessageBytes: number;
   readonly reconnect: Required<RabbitReconnectOptions>;
   readonly connectionName: string;
   readonly socketOptions: Record<string, unknown>;
@@ -158,6 +167,7 @@ export function resolveRabbitOptions(options: RabbitTransportOptions): ResolvedR
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
     publishTimeoutMs: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs,
     heartbeatSeconds: options.heartbeatSeconds ?? DEFAULTS.heartbeatSeconds,
+    maxMessageBytes: maxMessageBytes(options.maxMessageBytes),
     reconnect: {
       initialDelayMs: options.reconnect?.initialDelayMs ?? DEFAULTS.reconnect.initialDelayMs,
       maxDelayMs: options.reconnect?.maxDelayMs ?? DEFAULTS.reconnect.maxDelayMs,
@@ -166,6 +176,14 @@ export function resolveRabbitOptions(options: RabbitTransportOptions): ResolvedR
     connectionName: options.connectionName ?? DEFAULTS.connectionName,
     socketOptions: options.socketOptions ?? {},
   };
+}
+
+function maxMessageBytes(value: number | undefined): number {
+  if (value === undefined) return DEFAULTS.maxMessageBytes;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(`RabbitTransport maxMessageBytes must be a positive whole number of bytes (the server's max_message_size), got ${String(value)}`);
+  }
+  return value;
 }
 
 const bindingList: OptionCheck = (value) =>

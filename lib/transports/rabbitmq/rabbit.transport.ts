@@ -16,9 +16,6 @@ import { RabbitReplies } from './rabbit.replies.js';
 import { RabbitTopology } from './rabbit.topology.js';
 import { assertWithinLimit } from '../kit/payload-limit.js';
 
-/** RabbitMQ's default max_message_size (3.8+): larger messages close the channel with a 406 after they were sent. */
-const RABBIT_MAX_MESSAGE_BYTES = 134_217_728;
-
 /** What RabbitMQ promises (README, RabbitMQ › Capabilities, says why each holds). */
 const CAPABILITIES: TransportCapabilities = {
   consumerGroups: true, // a group is a queue
@@ -37,6 +34,8 @@ export class RabbitTransport implements Transport {
   readonly kind = 'rabbitmq';
   readonly capabilities = CAPABILITIES;
   private readonly options: ResolvedRabbitOptions;
+  /** How a refused publish names its limit: RabbitMQ's default, or the one the options set. */
+  private readonly maxMessageLimitName: string;
   private readonly connection: RabbitConnection;
   private readonly topology: RabbitTopology;
   private readonly publisher: RabbitPublisher;
@@ -48,6 +47,7 @@ export class RabbitTransport implements Transport {
 
   constructor(options: RabbitTransportOptions) {
     this.options = resolveRabbitOptions(options);
+    this.maxMessageLimitName = options.maxMessageBytes === undefined ? "RabbitMQ's max_message_size (its default)" : "the server's max_message_size (maxMessageBytes)";
     this.connection = new RabbitConnection(this.options);
     this.topology = new RabbitTopology(this.options);
     this.publisher = new RabbitPublisher(this.options, this.connection, this.topology);
@@ -89,7 +89,7 @@ export class RabbitTransport implements Transport {
 
   async publish(message: OutboundMessage): Promise<void> {
     if (this.closing) throw new Error(`RabbitTransport is closed; cannot publish to ${message.topic}`);
-    assertWithinLimit(message, RABBIT_MAX_MESSAGE_BYTES, "RabbitMQ's max_message_size (its default)");
+    assertWithinLimit(message, this.options.maxMessageBytes, this.maxMessageLimitName);
     // Publishing before connect() connects (bounded); while reconnecting it waits up to publishTimeoutMs.
     if (this.connection.isIdle) await this.connect();
     await this.publisher.publish(message);

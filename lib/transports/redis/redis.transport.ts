@@ -12,9 +12,8 @@ import { RedisReplies } from './redis.replies.js';
 import { redisMode, type RedisMode } from './redis.mode.js';
 import { resolveRedisOptions, type RedisTransportMode, type RedisTransportOptions } from './redis.options.js';
 import { assertWithinLimit } from '../kit/payload-limit.js';
-
-/** Redis's default proto-max-bulk-len: the largest single argument (the body) a command may carry. */
-const REDIS_MAX_BULK_BYTES = 536_870_912;
+import { OncePromise } from '../kit/once-promise.js';
+import { readBulkLimit } from './redis.max-bulk.js';
 
 /**
  * Redis through ioredis, in one of two modes (see RedisMode). 'streams' (default): a topic is a
@@ -32,6 +31,11 @@ export class RedisTransport implements Transport {
   private readonly consumers = new Set<RedisConsumer>();
   private readonly replies: RedisReplies;
   private closing?: Promise<void>;
+  /** The server's proto-max-bulk-len, read once the shared connection is up (redis.max-bulk.ts). */
+  private readonly bulkLimit = new OncePromise(async () => {
+    await this.connection.connect();
+    return readBulkLimit(this.connection.shared, this.logger);
+  });
 
   constructor(options: RedisTransportOptions = {}) {
     const resolved = resolveRedisOptions(options);
@@ -43,13 +47,13 @@ export class RedisTransport implements Transport {
     this.capabilities = this.strategy.capabilities;
   }
 
-  connect(): Promise<void> {
-    return this.connection.connect();
+  async connect(): Promise<void> {
+    await this.bulkLimit.run();
   }
 
   async publish(message: OutboundMessage): Promise<void> {
-    assertWithinLimit(message, REDIS_MAX_BULK_BYTES, "Redis's proto-max-bulk-len (its default)");
-    await this.connection.connect();
+    const limit = await this.bulkLimit.run();
+    assertWithinLimit(message, limit.bytes, limit.name);
     await this.strategy.publisher.publish(message);
   }
 
