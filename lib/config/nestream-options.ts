@@ -96,7 +96,7 @@ export interface NestreamModuleOptions {
   concurrency?: number;
   /** Bodies larger than this go to the dead letter unread. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** How long shutdown waits for in-flight handlers before closing transports. Default 10 s. */
+  /** How long shutdown waits for in-flight handlers and then for the transports to close (at least 2 s for those). Default 10 s. */
   shutdownTimeoutMs?: number;
   /** Prometheus metrics through prom-client (an optional peer). `true`: global registry, `nestream_` prefix. Default off. */
   metrics?: MetricsOptions | boolean;
@@ -106,7 +106,7 @@ export interface NestreamModuleOptions {
   logging?: LoggingOptions;
   /**
    * `upcast(Old, New, fn)` declarations: a subscriber of a versioned contract also takes older
-   * versions that a chain of upcasters leads from (README, "Contract versions").
+   * versions that a chain of upcasters leads from (docs/contracts.md, "Contract versions").
    */
   upcasters?: readonly VersionCast[];
   /** `downcast(New, Old, fn)` declarations: each publish of New also publishes an Old copy, for consumers not yet moved. */

@@ -48,8 +48,19 @@ export class TransportRegistry {
     return connecting;
   }
 
-  async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.transports.values()].map((transport) => transport.close()));
+  /**
+   * Closes every transport, waiting at most `timeoutMs` for them (a transport whose close waits
+   * on a handler that never returns must not hold the process). Resolves to the names of those
+   * still closing when the time was up.
+   */
+  async closeAll(timeoutMs = Infinity): Promise<string[]> {
+    const closing = new Set(this.names);
+    const closed = Promise.allSettled([...this.transports].map(([name, transport]) => transport.close().finally(() => closing.delete(name))));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = Number.isFinite(timeoutMs) ? new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))) : new Promise<void>(() => undefined);
+    await Promise.race([closed, timedOut]);
+    clearTimeout(timer);
     this.connecting.clear();
+    return [...closing];
   }
 }

@@ -22,6 +22,8 @@ import { NESTREAM_TELEMETRY, type NestreamTelemetry } from '../observability/nes
 import { NESTREAM_DISCOVERY_ONLY } from '../config/discovery-only.js';
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Closing a transport (leaving a Kafka group, closing channels) gets this long even when the handlers used up shutdownTimeoutMs. */
+const TRANSPORT_CLOSE_GRACE_MS = 2_000;
 
 /**
  * Binds every discovered handler to its transport at bootstrap, reports readiness, and on
@@ -36,6 +38,8 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
   private readonly subscribedHandlers = new Map<string, number>();
   private readonly readiness: Promise<void>;
   private markReady!: (error?: unknown) => void;
+  /** When shutdown must be over: set as it begins, shared by the handlers' drain and the transports' close. */
+  private shutdownDeadline?: number;
 
   constructor(
     private readonly explorer: HandlerExplorer,
@@ -133,6 +137,7 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
   /** Stop taking messages and let in-flight handlers finish (bounded), while transports can still publish. */
   async onModuleDestroy(): Promise<void> {
     const timeoutMs = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    this.shutdownDeadline = Date.now() + timeoutMs;
     const drained = Promise.allSettled(this.subscriptions.splice(0).map((s) => s.close()));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
@@ -141,7 +146,10 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
     if (outcome === 'timeout') this.logger.warn(`shutdown: in-flight handlers still running after ${timeoutMs} ms; closing transports anyway`);
   }
 
+  /** Closes the transports within what is left of shutdownTimeoutMs (at least TRANSPORT_CLOSE_GRACE_MS), then lets the process go. */
   async onApplicationShutdown(): Promise<void> {
-    await this.registry.closeAll();
+    const left = Math.max(TRANSPORT_CLOSE_GRACE_MS, (this.shutdownDeadline ?? Infinity) - Date.now());
+    const stillClosing = await this.registry.closeAll(left);
+    if (stillClosing.length > 0) this.logger.warn(`shutdown: transport(s) ${stillClosing.join(', ')} still closing after ${Math.round(left)} ms (a handler that never returned?); not waiting longer`);
   }
 }

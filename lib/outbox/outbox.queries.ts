@@ -11,7 +11,7 @@ const EVENT_COLUMNS = 'seq::text AS seq, id, transport, topic, key, headers, pay
 
 /**
  * Every statement the outbox runs, built once per schema. The claim is the heart of it:
- * see `claimHeads` and README "Transactional outbox and inbox".
+ * see `claimHeads` and docs/outbox.md.
  */
 export function outboxQueries(t: OutboxTables) {
   return {

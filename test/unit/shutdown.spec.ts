@@ -62,4 +62,24 @@ describe('graceful shutdown', () => {
     // One is stuck in its handler; the two behind it were never delivered, and the log says so.
     expect(warnings.some((w) => /2 undelivered message\(s\) of stuck/.test(w))).toBe(true);
   });
+
+  it('lets the process go when a transport cannot close (its close waits on a handler that never returns), and names it', async () => {
+    const warnings: string[] = [];
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+    // A broker client whose close waits for a stuck handler (as a Kafka consumer waits for its batch): close never settles.
+    class CloseNeverEnds extends MemoryTransport {
+      override async close(): Promise<void> {
+        await super.close();
+        await new Promise(() => undefined);
+      }
+    }
+    const stuck = new CloseNeverEnds();
+    const app = await bootApp({ transports: { stuck }, shutdownTimeoutMs: 100 }, []);
+    try {
+      await app.close(); // resolves: before the bound, this awaited the transport forever (jest's timeout failed it)
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warnings.some((w) => /transport\(s\) stuck still closing after \d+ ms/.test(w))).toBe(true);
+  });
 });
