@@ -36,10 +36,18 @@ export class RabbitConnection {
   /** Backoff pauses between attempts, which close() ends at once. */
   private readonly pauses = new WakeableSleep();
   private readonly logger = new NestreamLogger('RabbitTransport');
+  /** Every url, redacted, for errors about the whole list. */
   private readonly address: string;
+  /** Index in `options.urls` of the node connected to last (or tried last); the next attempt starts after it. */
+  private lastUrl = -1;
 
   constructor(private readonly options: ResolvedRabbitOptions) {
-    this.address = redactUrl(options.url);
+    this.address = options.urls.map(redactUrl).join(', ');
+  }
+
+  /** The node connected to (or tried) last, redacted. */
+  private get node(): string {
+    return redactUrl(this.options.urls[Math.max(0, this.lastUrl)]!);
   }
 
   /** The live connection, or undefined while there is none. */
@@ -104,8 +112,28 @@ export class RabbitConnection {
     if (model) await model.close().catch(() => undefined);
   }
 
+  /**
+   * One round over the url list, starting after the node used last (a node that just died is
+   * tried last, not first); the first to connect wins. Fails with every node's error.
+   */
   private async attempt(): Promise<ChannelModel> {
-    const url = new URL(this.options.url);
+    const { urls } = this.options;
+    const errors: string[] = [];
+    for (let i = 1; i <= urls.length && !this.isClosed; i++) {
+      const index = (this.lastUrl + i) % urls.length;
+      this.lastUrl = index;
+      try {
+        return await this.attemptOne(urls[index]!);
+      } catch (error) {
+        if (urls.length === 1) throw error;
+        errors.push(`${redactUrl(urls[index]!)}: ${messageOf(error)}`);
+      }
+    }
+    throw new Error(errors.length > 0 ? `no node answered (${errors.join('; ')})` : 'RabbitTransport closed while connecting');
+  }
+
+  private async attemptOne(address: string): Promise<ChannelModel> {
+    const url = new URL(address);
     if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds));
     const connecting = this.amqp!.connect(url.toString(), {
       ...this.options.socketOptions,
@@ -115,7 +143,7 @@ export class RabbitConnection {
     // The socket timeout covers TCP; this also bounds a broker that accepts but never answers,
     // and closes a connection that arrives after we gave up on it.
     const closeLate = () => void connecting.then((late) => late.close()).catch(() => undefined);
-    const model = await withTimeout(connecting, this.options.connectTimeoutMs + 1_000, `connecting to ${this.address}`, closeLate);
+    const model = await withTimeout(connecting, this.options.connectTimeoutMs + 1_000, `connecting to ${redactUrl(address)}`, closeLate);
     if (this.isClosed) {
       await model.close().catch(() => undefined);
       throw new Error('RabbitTransport closed while connecting');
@@ -129,11 +157,11 @@ export class RabbitConnection {
     this.enter('up');
     model.on('error', (error: Error) => {
       this.status.note(`connection error: ${messageOf(error)}`);
-      this.logger.warn(`connection error (${this.address}): ${messageOf(error)}`);
+      this.logger.warn(`connection error (${this.node}): ${messageOf(error)}`);
     });
     model.on('blocked', (reason: string) => {
       this.blockedReason = reason || 'blocked';
-      this.logger.warn(`broker blocked publishing on ${this.address}: ${this.blockedReason}`);
+      this.logger.warn(`broker blocked publishing on ${this.node}: ${this.blockedReason}`);
     });
     model.on('unblocked', () => this.unblock());
     model.once('close', (error?: Error) => this.lost(model, error));
@@ -153,7 +181,7 @@ export class RabbitConnection {
     this.enter('connecting');
     const why = error ? messageOf(error) : 'connection closed';
     this.status.note(`lost connection: ${why}`);
-    this.logger.warn(`lost connection to ${this.address} (${why}); reconnecting`);
+    this.logger.warn(`lost connection to ${this.node} (${why}); reconnecting`);
     void this.reconnect();
   }
 
@@ -171,7 +199,7 @@ export class RabbitConnection {
       }
     }
     this.adopt(model);
-    this.logger.log(`reconnected to ${this.address}`);
+    this.logger.log(`reconnected to ${this.node}`);
     for (const listener of this.listeners) {
       // One listener failing (a consumer whose queue cannot be declared) must not stop the others.
       await listener(model).catch((error: unknown) => {

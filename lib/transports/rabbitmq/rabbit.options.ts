@@ -44,8 +44,13 @@ export interface RabbitReconnectOptions {
 }
 
 export interface RabbitTransportOptions {
-  /** `amqp://user:pass@host:5672/vhost`; the password is never logged. */
-  readonly url: string;
+  /**
+   * `amqp://user:pass@host:5672/vhost`; the password is never logged. A list names the nodes of
+   * a cluster: connecting (first and after every loss) tries them in turn, starting after the
+   * one last connected to, so the transport survives the death of its node. One connection at
+   * a time, to one node.
+   */
+  readonly url: string | readonly string[];
   /** Exchanges declared on connect (and again after every reconnect). */
   readonly exchanges?: readonly RabbitExchangeOptions[];
   /** Queues (with their bindings) declared on connect (and again after every reconnect). */
@@ -58,7 +63,14 @@ export interface RabbitTransportOptions {
    * unroutable and stay inspectable. Default true.
    */
   readonly deadLetterQueues?: boolean;
-  /** Connection attempts in `connect()` before it rejects. Default 3. */
+  /**
+   * Type of the queues nestream declares itself: each group's queue (a subscriber's
+   * `queueType` overrides it), the retry queues and the dead-letter queues. 'quorum' on a
+   * cluster: replicated, and a publish is confirmed once a majority of the nodes has it.
+   * Default 'classic'.
+   */
+  readonly queueType?: 'classic' | 'quorum';
+  /** Connection attempts in `connect()` before it rejects (each tries every url once). Default 3. */
   readonly initialConnectAttempts?: number;
   /** Bound on one TCP + AMQP handshake attempt. Default 10 s. */
   readonly connectTimeoutMs?: number;
@@ -85,7 +97,7 @@ export interface RabbitSubscribeOptions {
   readonly queue?: string;
   /** Exchange the queue binds to with the topic as routing key. Default: the transport's default exchange. */
   readonly exchange?: string;
-  /** Default 'classic'. */
+  /** Default: the transport's `queueType` ('classic' unless set). */
   readonly queueType?: 'classic' | 'quorum';
   /** Extra queue arguments for a queue nestream declares. */
   readonly queueArguments?: Record<string, unknown>;
@@ -140,11 +152,13 @@ export const DEFAULTS = {
 } as const;
 
 export interface ResolvedRabbitOptions {
-  readonly url: string;
+  /** At least one; `amqp:` or `amqps:` each. */
+  readonly urls: readonly string[];
   readonly exchanges: readonly RabbitExchangeOptions[];
   readonly queues: readonly RabbitQueueOptions[];
   readonly defaultExchange: string;
   readonly deadLetterQueues: boolean;
+  readonly queueType: 'classic' | 'quorum';
   readonly initialConnectAttempts: number;
   readonly connectTimeoutMs: number;
   readonly publishTimeoutMs: number;
@@ -156,13 +170,13 @@ export interface ResolvedRabbitOptions {
 }
 
 export function resolveRabbitOptions(options: RabbitTransportOptions): ResolvedRabbitOptions {
-  if (!options?.url) throw new Error('RabbitTransport needs a url, e.g. amqp://guest:guest@127.0.0.1:5672');
   return {
-    url: options.url,
+    urls: resolveUrls(options?.url),
     exchanges: options.exchanges ?? [],
     queues: options.queues ?? [],
     defaultExchange: options.defaultExchange ?? DEFAULTS.defaultExchange,
     deadLetterQueues: options.deadLetterQueues ?? DEFAULTS.deadLetterQueues,
+    queueType: resolveQueueType(options.queueType),
     initialConnectAttempts: Math.max(1, options.initialConnectAttempts ?? DEFAULTS.initialConnectAttempts),
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
     publishTimeoutMs: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs,
@@ -184,6 +198,34 @@ function maxMessageBytes(value: number | undefined): number {
     throw new Error(`RabbitTransport maxMessageBytes must be a positive whole number of bytes (the server's max_message_size), got ${String(value)}`);
   }
   return value;
+}
+
+function resolveQueueType(queueType: unknown): 'classic' | 'quorum' {
+  if (queueType === undefined) return DEFAULTS.queueType;
+  if (queueType === 'classic' || queueType === 'quorum') return queueType;
+  throw new Error(`RabbitTransport: queueType must be 'classic' or 'quorum', got ${JSON.stringify(queueType)}`);
+}
+
+const URL_EXAMPLE = 'amqp://guest:guest@127.0.0.1:5672';
+
+/** `url` as a list, each entry checked here so a typo fails at construction, not on a reconnect. */
+function resolveUrls(url: unknown): readonly string[] {
+  const urls = typeof url === 'string' ? [url] : url;
+  if (!Array.isArray(urls) || urls.length === 0 || (typeof url === 'string' && url === '')) {
+    throw new Error(`RabbitTransport needs a url or a non-empty list of urls, e.g. ${URL_EXAMPLE}`);
+  }
+  return urls.map((entry: unknown, i) => {
+    const where = urls.length === 1 ? 'url' : `url[${i}]`;
+    if (typeof entry !== 'string' || entry === '') throw new Error(`RabbitTransport: ${where} must be a non-empty string like ${URL_EXAMPLE}, got ${JSON.stringify(entry)}`);
+    let protocol: string;
+    try {
+      protocol = new URL(entry).protocol;
+    } catch {
+      throw new Error(`RabbitTransport: ${where} is not a URL (expected e.g. ${URL_EXAMPLE})`);
+    }
+    if (protocol !== 'amqp:' && protocol !== 'amqps:') throw new Error(`RabbitTransport: ${where} must start with amqp:// or amqps://, got ${protocol}//`);
+    return entry;
+  });
 }
 
 const bindingList: OptionCheck = (value) =>

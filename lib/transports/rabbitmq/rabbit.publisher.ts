@@ -92,6 +92,7 @@ export class RabbitPublisher {
         const returnedText = publishId === undefined ? undefined : open.returned.get(publishId);
         if (publishId !== undefined) open.returned.delete(publishId);
         if (error) {
+          if (open.closeReason === undefined) this.retire(open);
           const reason = open.closeReason ?? messageOf(error);
           reject(new Error(`RabbitTransport: the broker did not take the publish to ${where}: ${reason}`, { cause: error }));
         } else if (returnedText !== undefined) {
@@ -109,6 +110,21 @@ export class RabbitPublisher {
         reject(new Error(`RabbitTransport: could not publish to ${where}: ${messageOf(error)}`, { cause: error }));
       }
     });
+  }
+
+  /**
+   * After a nack, later publishes go to a fresh channel: on RabbitMQ 3.10 a channel that
+   * published to a quorum queue whose leader died can go on getting nacks for as long as the
+   * old leader is down, while a new channel reaches the new leader at once. The old channel is
+   * closed once its outstanding confirms are in.
+   */
+  private retire(open: OpenChannel): void {
+    if (this.open !== open) return;
+    this.open = undefined;
+    void open.channel
+      .waitForConfirms()
+      .catch(() => undefined)
+      .finally(() => open.channel.close().catch(() => undefined));
   }
 
   private async channelOn(model: ChannelModel): Promise<OpenChannel> {

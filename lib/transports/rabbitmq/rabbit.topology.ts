@@ -1,5 +1,5 @@
 import type { Channel, ChannelModel } from 'amqplib';
-import { DEFAULTS, type RabbitBinding, type RabbitExchangeOptions, type RabbitQueueOptions, type RabbitSubscribeOptions, type ResolvedRabbitOptions } from './rabbit.options.js';
+import { type RabbitBinding, type RabbitExchangeOptions, type RabbitQueueOptions, type RabbitSubscribeOptions, type ResolvedRabbitOptions } from './rabbit.options.js';
 
 /** A queue, exchange or binding the broker refused to declare (406 PRECONDITION_FAILED, 404 NOT_FOUND, ...). */
 export class RabbitTopologyError extends Error {
@@ -80,16 +80,18 @@ export class RabbitTopology {
       ...(options.bindings ?? []),
     ];
     if (configured) return { ...configured, bindings };
-    return { name, type: options.queueType ?? DEFAULTS.queueType, durable: true, arguments: options.queueArguments, bindings };
+    return { name, type: options.queueType ?? this.options.queueType, durable: true, arguments: options.queueArguments, bindings };
   }
 
   /** Declares the retry queue of `queue` for this delay and returns its name. */
   async declareRetryQueue(model: ChannelModel, queue: string, delayMs: number): Promise<string> {
     const bucketMs = retryDelayBucket(delayMs);
     const name = retryQueueName(queue, bucketMs);
+    // Quorum queues take message TTL and x-expires since RabbitMQ 3.10; the expired copy is
+    // dead-lettered back into `queue` (at most once, which the confirmed copy already was).
     await this.declareQueue(model, {
       name,
-      type: 'classic',
+      type: this.options.queueType,
       durable: true,
       arguments: {
         'x-message-ttl': bucketMs,
@@ -112,7 +114,7 @@ export class RabbitTopology {
     if (!declared) this.deadLetterQueues.set(model, (declared = new Set()));
     if (declared.has(routingKey)) return;
     const configured = this.options.queues.find((queue) => queue.name === routingKey);
-    await this.declareQueue(model, configured ?? { name: routingKey, type: 'classic', durable: true, bindings: [{ exchange, pattern: routingKey }] });
+    await this.declareQueue(model, configured ?? { name: routingKey, type: this.options.queueType, durable: true, bindings: [{ exchange, pattern: routingKey }] });
     declared.add(routingKey);
   }
 

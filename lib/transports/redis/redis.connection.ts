@@ -1,4 +1,4 @@
-import type { RedisOptions } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { NestreamLogger } from '../../core/logger.js';
 import { redactUrl } from '../../core/redact.js';
 import type { TransportHealth } from '../../core/transport.js';
@@ -49,6 +49,23 @@ export interface ConsumerProblem {
  */
 const reconnectDelay = (attempt: number): number => Math.min(attempt * 50, 500);
 
+/**
+ * ioredis Cluster options under the user's: a command to a master that died is retried every
+ * 300 ms (with a slot refresh each time) for up to ~12 s, longer than a replica takes to be
+ * promoted at a `cluster-node-timeout` of a few seconds, so publishes and reads wait out a
+ * failover instead of failing; the slot map is also refreshed every 2 s, so a promotion is
+ * seen before a command runs into it; a cluster unreachable as a whole is reconnected to every
+ * 50 ms more, at most every 500 ms, as a single node is.
+ */
+const CLUSTER_DEFAULTS = {
+  retryDelayOnFailover: 300,
+  retryDelayOnClusterDown: 300,
+  retryDelayOnTryAgain: 100,
+  maxRedirections: 40,
+  slotsRefreshInterval: 2000,
+  clusterRetryStrategy: reconnectDelay,
+} satisfies ClusterOptions;
+
 /** Builds ioredis clients for one set of connection options; ioredis is imported on first use. */
 export class RedisClientFactory {
   constructor(private readonly options: RedisConnectionOptions) {}
@@ -62,12 +79,18 @@ export class RedisClientFactory {
     const { url, redis, cluster } = this.options;
     if (cluster) {
       const clusterOptions = cluster.options ?? {};
+      // Per node: neither a retryStrategy nor enableOfflineQueue (ioredis' own: a lost node is
+      // dropped and found again through CLUSTER SLOTS, not reconnected to forever); they apply
+      // to the cluster as a whole instead.
+      const { retryStrategy: _retry, enableOfflineQueue: _offline, ...nodeDefaults } = defaults;
+      const { enableOfflineQueue: forcedOffline, ...nodeForced } = forced;
       const client = new Cluster(cluster.nodes, {
+        ...CLUSTER_DEFAULTS,
         enableOfflineQueue: defaults.enableOfflineQueue,
         ...clusterOptions,
-        ...(forced.enableOfflineQueue === undefined ? {} : { enableOfflineQueue: forced.enableOfflineQueue }),
+        ...(forcedOffline === undefined ? {} : { enableOfflineQueue: forcedOffline }),
         lazyConnect: true,
-        redisOptions: { retryStrategy: reconnectDelay, ...defaults, ...clusterOptions.redisOptions, ...forced },
+        redisOptions: { ...nodeDefaults, ...clusterOptions.redisOptions, ...nodeForced },
       });
       return client as unknown as RedisClientLike;
     }

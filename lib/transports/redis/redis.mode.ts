@@ -75,6 +75,7 @@ class StreamsMode implements RedisMode {
       blockGuardMs: options.blockGuardMs,
       claimIdleMs: settings.claimIdleMs,
       claimIntervalMs: settings.claimIntervalMs,
+      unblockable: !connection.factory.isCluster,
       removeConsumerOnClose: settings.generatedName,
       logger,
       onError: (message) => connection.status.note(message),

@@ -10,7 +10,11 @@ export interface RedisConnectionOptions {
   url?: string;
   /** Any ioredis option, passed through (sentinel: `sentinels` + `name`). Merged over `url`. */
   redis?: RedisOptions;
-  /** A Redis Cluster: startup nodes and ioredis cluster options, passed through. */
+  /**
+   * A Redis Cluster: startup nodes (any few of its nodes; ioredis learns the rest) and ioredis
+   * cluster options, passed through over nestream's failover defaults (redis.connection.ts).
+   * Every command nestream sends touches one key, so nothing needs a hash tag; see docs/redis.md.
+   */
   cluster?: { nodes: ClusterNode[]; options?: ClusterOptions };
 }
 
@@ -106,6 +110,12 @@ const WIRE_FORMATS: readonly RedisWireFormat[] = ['binary', 'legacy'];
 /** The transport's options with every default filled in. */
 export function resolveRedisOptions(options: RedisTransportOptions): ResolvedRedisOptions {
   const { url, redis, cluster } = options;
+  if (cluster !== undefined) {
+    if (!Array.isArray(cluster?.nodes) || cluster.nodes.length === 0) {
+      throw new Error("RedisTransport: cluster.nodes must list at least one node, e.g. [{ host: '127.0.0.1', port: 7000 }]");
+    }
+    if (url !== undefined || redis !== undefined) throw new Error('RedisTransport: give either cluster or url/redis, not both (per-node ioredis options go in cluster.options.redisOptions)');
+  }
   const wireFormat = options.wireFormat ?? REDIS_DEFAULTS.wireFormat;
   if (!WIRE_FORMATS.includes(wireFormat)) {
     throw new Error(`RedisTransport: wireFormat must be ${WIRE_FORMATS.map((f) => `'${f}'`).join(' or ')}, got ${JSON.stringify(options.wireFormat)}`);

@@ -25,6 +25,12 @@ export interface StreamConsumerConfig {
   readonly blockGuardMs: number;
   readonly claimIdleMs: number;
   readonly claimIntervalMs: number;
+  /**
+   * Whether close can end the blocked read with CLIENT UNBLOCK from the shared connection. Not
+   * on a cluster: there CLIENT ID and CLIENT UNBLOCK go to any node, not the one holding the
+   * read (and could unblock a stranger there), so close waits out the BLOCK (`blockMs`) instead.
+   */
+  readonly unblockable: boolean;
   /** Forget the consumer name in the group on close (generated names are never reused). */
   readonly removeConsumerOnClose: boolean;
   readonly logger: NestreamLogger;
@@ -254,10 +260,11 @@ export class StreamConsumer implements RedisConsumer {
   }
 
   private async learnClientId(): Promise<void> {
+    if (!this.config.unblockable) return;
     try {
       this.blockingClientId = Number(await this.config.blocking.call('CLIENT', ['ID']));
     } catch {
-      this.blockingClientId = undefined; // cluster proxies may refuse CLIENT; close then waits out the BLOCK
+      this.blockingClientId = undefined; // proxies may refuse CLIENT; close then waits out the BLOCK
     }
   }
 
