@@ -1,10 +1,15 @@
 import type { ClusterTarget } from './cluster-target.js';
+import { jetstream } from './targets/jetstream.js';
+import { KAFKA_CLUSTER_TARGETS } from './targets/kafka.js';
 
 /**
  * Every broker mode the cluster suite covers (each broker's own file under targets/);
  * CLUSTER_TARGETS=a,b narrows it (test/cluster/run.mjs also starts only those clusters).
  */
-const ALL: readonly ClusterTarget[] = [];
+const ALL: readonly ClusterTarget[] = [
+  ...KAFKA_CLUSTER_TARGETS,
+  jetstream,
+];
 
 export const CLUSTER_TARGETS = ALL.filter((t) => !process.env.CLUSTER_TARGETS || process.env.CLUSTER_TARGETS.split(',').some((name) => t.name.startsWith(name)));
 export const targetNamed = (name: string): ClusterTarget => ALL.find((t) => t.name === name) ?? raise(`no cluster target ${name}`);

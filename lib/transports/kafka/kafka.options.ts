@@ -2,6 +2,7 @@ import type { ConsumerOptions as PlatformaticConsumerOptions, ProducerOptions as
 import type { ConsumerConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
 import type { BackoffOptions } from '../../core/backoff.js';
 import { is, type OptionSpec } from '../kit/option-checks.js';
+import { topicConfigEntries } from './kafka.topic-configs.js';
 
 /** How the transport creates topics it publishes or subscribes to. */
 export interface KafkaTopicOptions {
@@ -11,6 +12,11 @@ export interface KafkaTopicOptions {
   numPartitions?: number;
   /** Replication factor of a created topic. Default -1 (the broker's `default.replication.factor`). */
   replicationFactor?: number;
+  /**
+   * `min.insync.replicas` of a created topic: how many replicas must have a write before an
+   * `acks: all` publish is acknowledged (e.g. 2 with replicationFactor 3). Default: the broker's (1).
+   */
+  minInsyncReplicas?: number;
   /** Topic configs of a created topic, e.g. `[{ name: 'retention.ms', value: '86400000' }]`. */
   configEntries?: { name: string; value: string }[];
 }
@@ -140,7 +146,7 @@ export const KAFKA_DEFAULTS = {
 /** What every client reads, with every default applied. */
 export interface ResolvedKafkaCommonOptions {
   readonly clientId: string;
-  readonly topics: Required<Omit<KafkaTopicOptions, 'configEntries'>> & Pick<KafkaTopicOptions, 'configEntries'>;
+  readonly topics: Required<Omit<KafkaTopicOptions, 'configEntries' | 'minInsyncReplicas'>> & Pick<KafkaTopicOptions, 'configEntries'>;
   readonly lingerMs: number;
   readonly batchSize: number;
   readonly commitIntervalMs: number;
@@ -183,7 +189,7 @@ export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKaf
       create: topics.create ?? true,
       numPartitions: topics.numPartitions ?? d.numPartitions,
       replicationFactor: topics.replicationFactor ?? d.replicationFactor,
-      configEntries: topics.configEntries,
+      configEntries: topicConfigEntries(topics),
     },
     lingerMs: options.lingerMs ?? d.lingerMs,
     batchSize: options.batchSize ?? d.batchSize,
