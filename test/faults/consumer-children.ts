@@ -11,6 +11,9 @@ export interface Child {
   readonly process: ChildProcess;
   readonly started: Set<number>;
   readonly done: Set<number>;
+  /** When each event was first reported done, and how many times (a redelivery to the same process counts again). */
+  readonly doneAt: Map<number, number>;
+  readonly doneCount: Map<number, number>;
   readonly exited: Promise<number | null>;
 }
 
@@ -33,14 +36,21 @@ export function startChild(spec: ChildSpec): Promise<Child> {
   });
   const started = new Set<number>();
   const done = new Set<number>();
+  const doneAt = new Map<number, number>();
+  const doneCount = new Map<number, number>();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`consumer child exited (${code}) before it was ready`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line === 'ready') resolve({ process: child, started, done, exited });
+      if (line === 'ready') resolve({ process: child, started, done, doneAt, doneCount, exited });
       const [what, i] = line.split(' ');
       if (what === 'start') started.add(Number(i));
-      if (what === 'done') done.add(Number(i));
+      if (what === 'done') {
+        const n = Number(i);
+        done.add(n);
+        if (!doneAt.has(n)) doneAt.set(n, Date.now());
+        doneCount.set(n, (doneCount.get(n) ?? 0) + 1);
+      }
     });
   });
 }

@@ -9,9 +9,9 @@ export async function waitFor(condition: () => boolean, timeoutMs: number): Prom
 }
 
 /** One line per case on stdout (not jest's console, which buries it in stack frames): the figures the README quotes. */
-export function report(target: string, fault: string, figures: Record<string, unknown>): void {
+export function report(target: string, fault: string, figures: Record<string, unknown>, label = 'FAULT'): void {
   const line = Object.entries(figures)
     .map(([name, value]) => `${name}=${String(value)}`)
     .join(' ');
-  process.stdout.write(`\nFAULT ${target} ${fault}: ${line}\n`);
+  process.stdout.write(`\n${label} ${target} ${fault}: ${line}\n`);
 }

@@ -15,17 +15,25 @@ export interface RestartRunOptions {
   readonly recoveryWindowMs?: number;
   /** Subscription options of the broker (Kafka's fromBeginning, ...). */
   readonly subscribeOptions?: Readonly<Record<string, unknown>>;
+  /** One outage (from one third) or two (at one third and one half). Default 2. */
+  readonly outages?: 1 | 2;
+  /** The topic, when the broker's `down` must know it (a cluster kills the node leading it). Default: a fresh name. */
+  readonly topic?: string;
 }
 
 const MAX_PENDING = 2000;
 
 export interface Outage {
+  /** When `down` resolved (Infinity until then). */
   downAt: number;
   upAt: number;
   healthDownSeen: boolean;
   healthUpAt?: number;
   publishBackAt?: number;
   consumeBackAt?: number;
+  /** The first publish begun after `down` that was acknowledged, and the first event begun after `down` that was handled: a cluster's failover. */
+  publishAfterDownAt?: number;
+  consumeAfterDownAt?: number;
 }
 
 export type RestartRunFigures = Awaited<ReturnType<typeof restartRun>>;
@@ -38,9 +46,9 @@ export type RestartRunFigures = Awaited<ReturnType<typeof restartRun>>;
  * cluster's partition / stream / queue / slot (cluster suite).
  */
 export async function restartRun(transport: Transport, broker: FaultBroker, run: RestartRunOptions) {
-  const { events: N, rate: RATE, outageMs: OUTAGE_MS = 2000, recoveryWindowMs: RECOVERY_WINDOW_MS = 6000 } = run;
+  const { events: N, rate: RATE, outageMs: OUTAGE_MS = 2000, recoveryWindowMs: RECOVERY_WINDOW_MS = 6000, outages: OUTAGES = 2 } = run;
   const options = run.subscribeOptions ?? {};
-  const topic = `faults.${randomUUID().slice(0, 8)}.restart`;
+  const topic = run.topic ?? `faults.${randomUUID().slice(0, 8)}.restart`;
   const handled = new Map<number, number>();
   const outages: Outage[] = [];
   const startedAt = new Map<number, number>();
@@ -53,7 +61,10 @@ export async function restartRun(transport: Transport, broker: FaultBroker, run:
     handler: async (delivery) => {
       const i = Number(delivery.message.body.toString());
       handled.set(i, (handled.get(i) ?? 0) + 1);
-      for (const o of outages) if (o.consumeBackAt === undefined && o.upAt > 0 && startedAt.get(i)! >= o.upAt) o.consumeBackAt = Date.now();
+      for (const o of outages) {
+        if (o.consumeBackAt === undefined && o.upAt > 0 && startedAt.get(i)! >= o.upAt) o.consumeBackAt = Date.now();
+        if (o.consumeAfterDownAt === undefined && startedAt.get(i)! >= o.downAt) o.consumeAfterDownAt = Date.now();
+      }
       await delivery.ack();
     },
   });
@@ -68,9 +79,10 @@ export async function restartRun(transport: Transport, broker: FaultBroker, run:
   }, 50);
 
   const restart = async (): Promise<void> => {
-    const outage: Outage = { downAt: Date.now(), upAt: 0, healthDownSeen: false };
+    const outage: Outage = { downAt: Infinity, upAt: 0, healthDownSeen: false };
     outages.push(outage);
     await broker.down();
+    outage.downAt = Date.now();
     await sleep(OUTAGE_MS);
     await broker.up();
     outage.upAt = Date.now();
@@ -83,7 +95,7 @@ export async function restartRun(transport: Transport, broker: FaultBroker, run:
   let restarts = 0;
   const begin = Date.now();
   // Past N only while an outage is still being measured (a slow broker restart near the end): it needs publishes after it.
-  const measured = (): boolean => restarts === 2 && !restarting && outages.every((o) => o.publishBackAt !== undefined && o.consumeBackAt !== undefined && o.healthUpAt !== undefined);
+  const measured = (): boolean => restarts === OUTAGES && !restarting && outages.every((o) => o.publishBackAt !== undefined && o.consumeBackAt !== undefined && o.healthUpAt !== undefined);
   let published = 0;
   for (let i = 0; i < N || (i < 3 * N && !measured()); i++) {
     published = i + 1;
@@ -93,7 +105,7 @@ export async function restartRun(transport: Transport, broker: FaultBroker, run:
     const threshold = restarts === 0 ? N / 3 : N / 2;
     // The second outage waits until the first is over and measured (watermill's one-third/one-half, stretched if a restart is slow).
     const settledSince = outages.at(-1)?.upAt ?? 0;
-    if (restarts < 2 && i >= threshold && !restarting && (restarts === 0 || Date.now() - settledSince >= RECOVERY_WINDOW_MS)) {
+    if (restarts < OUTAGES && i >= threshold && !restarting && (restarts === 0 || Date.now() - settledSince >= RECOVERY_WINDOW_MS)) {
       restarts++;
       restarting = restart().finally(() => (restarting = undefined));
     }
@@ -101,7 +113,10 @@ export async function restartRun(transport: Transport, broker: FaultBroker, run:
     const publish = transport.publish({ topic, body: Buffer.from(String(i)), headers: {}, key: String(i % 16) }).then(
       () => {
         accepted.add(i);
-        for (const o of outages) if (o.upAt > 0 && o.publishBackAt === undefined && startedAt.get(i)! >= o.upAt) o.publishBackAt = Date.now();
+        for (const o of outages) {
+          if (o.upAt > 0 && o.publishBackAt === undefined && startedAt.get(i)! >= o.upAt) o.publishBackAt = Date.now();
+          if (o.publishAfterDownAt === undefined && startedAt.get(i)! >= o.downAt) o.publishAfterDownAt = Date.now();
+        }
       },
       () => void rejected++,
     );
