@@ -26,7 +26,7 @@ const nodeNamed = (name: string): ClusterNode => NODES.find((n) => n.id === name
  * JetStream on the three-server cluster: the streams nestream creates have 3 replicas (their
  * consumers, the dead-letter stream's included, inherit them), so a publish is acknowledged once
  * a majority stored it. The transport is given all three URLs and moves to another server when
- * its own dies. leaderOf asks which server leads the stream that captures the topic.
+ * its own dies; a publish made while the stream elects a leader is sent again until it has one. leaderOf asks which server leads the stream that captures the topic.
  */
 export const jetstream: ClusterTarget = {
   name: 'jetstream',
@@ -36,6 +36,8 @@ export const jetstream: ClusterTarget = {
   create: (address) =>
     new NatsTransport({
       servers: address.split(','),
+      // Above the ~6 s a stream takes to elect a new leader here: a publish made meanwhile waits for it instead of failing.
+      publishTimeoutMs: 10_000,
       jetstream: { streamDefaults: { replicas: 3, maxAgeMs: 10 * 60_000 }, consumerDefaults: { fetchExpiresMs: 1000 } },
     }),
   leaderOf: (topic) =>
