@@ -54,7 +54,10 @@ export interface KafkajsTransportOptions extends KafkaCommonOptions {
   client?: Partial<KafkaConfig>;
   /** Any kafkajs consumer option, for every group's consumer (sessionTimeout, heartbeatInterval, ...). */
   consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
-  /** Any kafkajs producer option. Defaults: idempotent, maxInFlightRequests 1, 5 retries. */
+  /**
+   * Any kafkajs producer option. Defaults: maxInFlightRequests 1, 5 retries (of a whole batch, made by
+   * nestream: kafkajs' own retries, and the idempotence that needs them, are off; see kafkajs.connection.ts).
+   */
   producer?: ProducerConfig;
 }
 
@@ -125,7 +128,7 @@ export const KAFKA_DEFAULTS = {
   restartDelayMs: 2000,
   /** A shorter fetch long-poll than kafkajs' 5 s: stopping a consumer waits for it. */
   consumer: { maxWaitTimeInMs: 1000 },
-  producer: { idempotent: true, maxInFlightRequests: 1, retry: { retries: 5 } },
+  producer: { maxInFlightRequests: 1, retry: { retries: 5 } },
   /**
    * kafkajs' retry backoff is capped at 1 s (its own cap is 30 s): after an outage the consumer
    * and producer try again at least every second, so they are back within seconds of the

@@ -29,8 +29,8 @@ interface Connected {
 
 /**
  * Kafka (through kafkajs, see kafkajs.*.ts): one group member per consumer group, offsets
- * committed in order only after the pipeline settled each message, and an idempotent
- * `acks: all` producer whose publishes are batched for `lingerMs`. Closing a subscription
+ * committed in order only after the pipeline settled each message, and an `acks: all`
+ * producer whose publishes are batched for `lingerMs`. Closing a subscription
  * commits what was settled before its member leaves the group. See the README's Kafka section.
  */
 export class KafkaTransport implements Transport {

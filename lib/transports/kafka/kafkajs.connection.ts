@@ -1,4 +1,5 @@
 import type { Admin, Kafka, KafkaConfig, Producer } from 'kafkajs';
+import { backoffDelay, type BackoffOptions } from '../../core/backoff.js';
 import type { BrowsedMessages } from '../../core/browse.js';
 import type { NestreamLogger } from '../../core/logger.js';
 import type { GroupMember, GroupMemberInit, KafkaConnection, TopicRecords, TopicSpec } from './kafka.connection.js';
@@ -32,7 +33,7 @@ const TRANSIENT_NAMES = new Set(['KafkaJSTimeout', 'KafkaJSBrokerNotFound', 'Kaf
 /** The probe's client: one try, answers within a second. */
 const PROBE_CLIENT = { retry: { retries: 0 }, connectionTimeout: 1000, requestTimeout: 1000, enforceRequestTimeout: true } satisfies Partial<KafkaConfig>;
 
-/** The kafkajs client behind a KafkaTransport: one admin client, one idempotent producer, one consumer per group. */
+/** The kafkajs client behind a KafkaTransport: one admin client, one producer (acks=all, batches retried whole by send()), one consumer per group. */
 export class KafkajsConnection implements KafkaConnection {
   /** Resolves once `producer` is connected; unset after a replacement, or after a connect that failed (the next send tries again). */
   private producerReady?: Promise<void> = Promise.resolve();
@@ -44,6 +45,7 @@ export class KafkajsConnection implements KafkaConnection {
     private readonly newProducer: () => Producer,
     private readonly consumerConfig: ResolvedKafkajsOptions['consumer'],
     private readonly prober: Admin,
+    private readonly retry: SendRetry,
   ) {}
 
   /** Loads kafkajs (an optional peer, so only here) and connects the admin client and the producer. */
@@ -52,7 +54,11 @@ export class KafkajsConnection implements KafkaConnection {
     const kafkajs = (module as unknown as { default?: KafkajsModule }).default ?? module;
     const kafka = new kafkajs.Kafka(clientConfig(kafkajs, options, logger));
     const admin = kafka.admin();
-    const newProducer = (): Producer => kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner, ...options.producer });
+    // The batch is retried whole by send(): kafkajs' own retries are off, and so is its idempotence, which
+    // requires them (see SendRetry for why they cannot be used).
+    if (options.producer.idempotent) logger.warn('kafkajs producer.idempotent is ignored: its retries lose records after a leader change, so nestream retries each batch itself (at-least-once)');
+    const newProducer = (): Producer =>
+      kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner, ...options.producer, idempotent: false, retry: { ...options.producer.retry, retries: 0 } });
     const producer = newProducer();
     try {
       await admin.connect();
@@ -65,7 +71,7 @@ export class KafkajsConnection implements KafkaConnection {
     // Its own client: the shared one retries for seconds and waits out long request timeouts.
     const prober = new kafkajs.Kafka({ ...clientConfig(kafkajs, options, logger), ...PROBE_CLIENT }).admin();
     await prober.connect().catch(() => undefined); // the probes connect again as often as they need
-    return new KafkajsConnection(kafka, admin, producer, newProducer, { partitionAssigners, ...options.consumer }, prober);
+    return new KafkajsConnection(kafka, admin, producer, newProducer, { partitionAssigners, ...options.consumer }, prober, sendRetry(options));
   }
 
   get native(): Kafka {
@@ -73,13 +79,20 @@ export class KafkajsConnection implements KafkaConnection {
   }
 
   async send(records: readonly TopicRecords[]): Promise<void> {
-    const producer = this.producer;
-    try {
-      await this.ensureConnected(producer);
-      await producer.sendBatch({ topicMessages: [...records], acks: -1 });
-    } catch (error) {
-      if (producer === this.producer && causes(error).some((e) => FATAL_PRODUCER_ERRORS.has(String(e.type)))) this.replaceProducer(producer);
-      throw error; // this batch failed either way: its callers are told so
+    for (let attempt = 1; ; attempt++) {
+      const producer = this.producer;
+      try {
+        await this.ensureConnected(producer);
+        // A new sendBatch call each attempt: every record of the batch is sent again (see SendRetry).
+        await producer.sendBatch({ topicMessages: [...records], acks: -1 });
+        return;
+      } catch (error) {
+        const fatal = causes(error).some((e) => FATAL_PRODUCER_ERRORS.has(String(e.type)));
+        if (fatal && producer === this.producer) this.replaceProducer(producer);
+        // kafkajs refreshed its metadata before it threw (a leader that moved is found on the next attempt).
+        if (fatal || attempt >= this.retry.attempts || !causes(error).some((e) => e.retriable === true)) throw error; // its callers are told so
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, this.retry.backoff)));
+      }
     }
   }
 
@@ -156,6 +169,31 @@ function clientConfig(kafkajs: KafkajsModule, options: ResolvedKafkajsOptions, l
 interface ErrorLike {
   readonly name?: unknown;
   readonly type?: unknown;
+  readonly retriable?: unknown;
+}
+
+/**
+ * How a failed batch is sent again. kafkajs' sendBatch retries by itself, but only to the brokers
+ * that had not answered yet: when a partition's leader died and the partition moved to a broker
+ * that already took its own partitions' records, the moved partition's records are never sent,
+ * and the batch resolves as acknowledged (1% of a leader-kill run's publishes were missing from
+ * the log, on the three-node cluster of test/cluster). So the producer's own retries are off and
+ * the whole batch is sent again by a new call: records of partitions that had taken it are written
+ * twice (at-least-once, as after any retry), none is lost. Same budget as kafkajs' retries would
+ * have: `producer.retry.retries` (default 5) more attempts, its backoff, capped by the client's.
+ */
+interface SendRetry {
+  readonly attempts: number;
+  readonly backoff: Required<BackoffOptions>;
+}
+
+function sendRetry(options: ResolvedKafkajsOptions): SendRetry {
+  const retry = { ...options.client.retry, ...options.producer.retry };
+  const initialMs = retry.initialRetryTime ?? 300;
+  return {
+    attempts: (retry.retries ?? 5) + 1,
+    backoff: { initialMs, factor: retry.multiplier ?? 2, maxMs: Math.max(initialMs, retry.maxRetryTime ?? 30_000), jitter: retry.factor ?? 0.2 },
+  };
 }
 
 /** The error and what it wraps: kafkajs nests the broker's answer in retries and aggregates. */
