@@ -1,12 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { KAFKA_CLUSTER_TARGETS } from './targets/kafka.js';
 
 /**
  * On the three-node cluster, each client creates the topics it publishes to as the targets ask:
  * three replicas, min.insync.replicas 2 (topics.minInsyncReplicas), as the broker reports them.
  */
+// kafkajs is CommonJS: ConfigResourceTypes is not among the names Node finds for a named import.
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 const targets = KAFKA_CLUSTER_TARGETS.filter((t) => !process.env.CLUSTER_TARGETS || process.env.CLUSTER_TARGETS.split(',').some((name) => t.name.startsWith(name)));
 
 describe.each(targets.map((t) => [t.name, t] as const))('%s cluster: topics it creates', (_name, target) => {
