@@ -64,7 +64,7 @@ export class JetStreamPublisher implements NatsPublisher {
         ...(options.expect ? { expect: options.expect } : {}),
       });
     const topology = this.topology;
-    for (let provisioned = false; ; ) {
+    for (let lookedUp = false; ; ) {
       try {
         await send();
         return;
@@ -74,15 +74,17 @@ export class JetStreamPublisher implements NatsPublisher {
           const what = message.topic.endsWith('.dlq') ? `the dead-letter stream for ${message.topic} does not exist` : `no JetStream stream captures ${message.topic}`;
           throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed: ${what} (and provisionStreams is off)`, { stayUp: true });
         }
-        if (!isNoStream(error) || Date.now() + NO_LEADER_RETRY_MS >= deadline) {
-          throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed`, { stayUp: true });
+        if (!isNoStream(error)) throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed`, { stayUp: true });
+        if (Date.now() + NO_LEADER_RETRY_MS >= deadline) {
+          topology.forget(message.topic); // the stream may be gone after all: the next publish looks again
+          throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed: no stream answered within the publish timeout`, { stayUp: true });
         }
-        if (!provisioned) {
+        if (!lookedUp && !topology.knows(message.topic)) {
           // Once: the stream may not exist (never created, or deleted under us); this finds or creates it.
-          provisioned = true;
-          topology.forget(message.topic);
+          // A lookup that fails (the meta leader may be electing too) is not the publish's end while time remains.
+          lookedUp = true;
           await topology.streamFor(message.topic).catch((lookup: unknown) => {
-            throw this.link.status.fail(lookup, `JetStream publish to ${message.topic} failed: its stream did not answer`, { stayUp: true });
+            if (!isUnavailable(lookup)) throw this.link.status.fail(lookup, `JetStream publish to ${message.topic} failed`, { stayUp: true });
           });
         } else {
           await new Promise((resolve) => setTimeout(resolve, NO_LEADER_RETRY_MS));
@@ -90,6 +92,11 @@ export class JetStreamPublisher implements NatsPublisher {
       }
     }
   }
+}
+
+/** JetStream's API did not answer for now (timeout, "temporarily unavailable"): a leader election, not a refusal. */
+function isUnavailable(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || /timeout|temporarily unavailable|no responders/i.test(error.message));
 }
 
 /** Between publishes to a stream that has no leader (an election takes seconds). */
