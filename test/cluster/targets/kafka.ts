@@ -27,8 +27,8 @@ const nodeWithId = (id: number): ClusterNode => NODES.find((n) => n.id === Strin
  * Kafka on the three-node cluster, on one client library (always named: the default is changing).
  * Topics are created with replication factor 3 and min.insync.replicas 2, so a publish is
  * acknowledged (acks=all) only once two nodes have it, and the topic takes writes with one node down.
- * leaderOf names partition 0's leader: the run publishes with 16 keys across the 3 partitions, so
- * killing that node moves a third of the writes and the group coordinator may move with it.
+ * leaderOf names partition 0's leader: the run publishes with 16 keys across the 3 partitions (one led
+ * by each node, as a rule), so killing that node moves a third of the writes and the group coordinator may move with it.
  */
 const kafka = (name: string, library: 'kafkajs' | 'platformatic'): ClusterTarget => ({
   name,
@@ -46,7 +46,7 @@ const kafka = (name: string, library: 'kafkajs' | 'platformatic'): ClusterTarget
     };
     return library === 'platformatic'
       ? new KafkaTransport({ ...common, library, consumer: { sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000, maxWaitTime: 200 } })
-      : new KafkaTransport({ ...common, library, consumer: { sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 200 } });
+      : new KafkaTransport({ ...common, library, consumer: { sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000, maxWaitTimeInMs: 200 } });
   },
   leaderOf: (topic) =>
     eventually(`a leader of ${topic}'s partition 0`, 60_000, () =>
