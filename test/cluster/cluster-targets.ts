@@ -1,4 +1,6 @@
 import type { ClusterTarget } from './cluster-target.js';
+import { jetstream } from './targets/jetstream.js';
+import { KAFKA_CLUSTER_TARGETS } from './targets/kafka.js';
 import { rabbitmqCluster } from './targets/rabbitmq.js';
 import { redisStreamsCluster } from './targets/redis.js';
 
@@ -7,6 +9,8 @@ import { redisStreamsCluster } from './targets/redis.js';
  * CLUSTER_TARGETS=a,b narrows it (test/cluster/run.mjs also starts only those clusters).
  */
 const ALL: readonly ClusterTarget[] = [
+  ...KAFKA_CLUSTER_TARGETS,
+  jetstream,
   rabbitmqCluster,
   redisStreamsCluster,
 ];

@@ -38,7 +38,7 @@ function transport(library: 'kafkajs' | 'platformatic', address: string): KafkaT
   return library === 'platformatic'
     ? // Its own timeouts: a 1.5 s request timeout is shared with its consumer, whose group requests then time out for good on a loaded machine.
       new KafkaTransport({ ...common, library, consumer: { sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000, maxWaitTime: 200 } })
-    : new KafkaTransport({ ...common, client: { requestTimeout: REQUEST_TIMEOUT_MS, enforceRequestTimeout: true }, producer: { retry: { retries: 1, initialRetryTime: 100 } }, consumer: { maxWaitTimeInMs: 200 } });
+    : new KafkaTransport({ ...common, library, client: { requestTimeout: REQUEST_TIMEOUT_MS, enforceRequestTimeout: true }, producer: { retry: { retries: 1, initialRetryTime: 100 } }, consumer: { maxWaitTimeInMs: 200 } });
 }
 
 /** A fresh KRaft broker accepts connections before its group coordinator loads (FindCoordinator: not available). */

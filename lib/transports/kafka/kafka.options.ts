@@ -3,6 +3,7 @@ import type { ConsumerConfig, KafkaConfig, ProducerConfig } from 'kafkajs';
 import type { BackoffOptions } from '../../core/backoff.js';
 import { is, type OptionSpec } from '../kit/option-checks.js';
 import { checkLibraryOptions } from './kafka.library-options.js';
+import { topicConfigEntries } from './kafka.topic-configs.js';
 
 /** How the transport creates topics it publishes or subscribes to. */
 export interface KafkaTopicOptions {
@@ -12,6 +13,11 @@ export interface KafkaTopicOptions {
   numPartitions?: number;
   /** Replication factor of a created topic. Default -1 (the broker's `default.replication.factor`). */
   replicationFactor?: number;
+  /**
+   * `min.insync.replicas` of a created topic: how many replicas must have a write before an
+   * `acks: all` publish is acknowledged (e.g. 2 with replicationFactor 3). Default: the broker's (1).
+   */
+  minInsyncReplicas?: number;
   /** Topic configs of a created topic, e.g. `[{ name: 'retention.ms', value: '86400000' }]`. */
   configEntries?: { name: string; value: string }[];
 }
@@ -50,7 +56,10 @@ export interface KafkajsTransportOptions extends KafkaCommonOptions {
   client?: Partial<KafkaConfig>;
   /** Any kafkajs consumer option, for every group's consumer (sessionTimeout, heartbeatInterval, ...). */
   consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
-  /** Any kafkajs producer option. Defaults: idempotent, maxInFlightRequests 1, 5 retries. */
+  /**
+   * Any kafkajs producer option. Defaults: maxInFlightRequests 1, 5 retries (of a whole batch, made by
+   * nestream: kafkajs' own retries, and the idempotence that needs them, are off; see kafkajs.connection.ts).
+   */
   producer?: ProducerConfig;
 }
 
@@ -147,7 +156,7 @@ export const KAFKA_DEFAULTS = {
 /** What every client reads, with every default applied. */
 export interface ResolvedKafkaCommonOptions {
   readonly clientId: string;
-  readonly topics: Required<Omit<KafkaTopicOptions, 'configEntries'>> & Pick<KafkaTopicOptions, 'configEntries'>;
+  readonly topics: Required<Omit<KafkaTopicOptions, 'configEntries' | 'minInsyncReplicas'>> & Pick<KafkaTopicOptions, 'configEntries'>;
   readonly lingerMs: number;
   readonly batchSize: number;
   readonly commitIntervalMs: number;
@@ -192,7 +201,7 @@ export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKaf
       create: topics.create ?? true,
       numPartitions: topics.numPartitions ?? d.numPartitions,
       replicationFactor: topics.replicationFactor ?? d.replicationFactor,
-      configEntries: topics.configEntries,
+      configEntries: topicConfigEntries(topics),
     },
     lingerMs: options.lingerMs ?? d.lingerMs,
     batchSize: options.batchSize ?? d.batchSize,

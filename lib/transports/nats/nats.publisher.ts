@@ -37,7 +37,13 @@ export class CorePublisher implements NatsPublisher {
   }
 }
 
-/** Resolves on the stream's PubAck; a subject no stream captures gets one (when provisioning). */
+/**
+ * Resolves on the stream's PubAck; a subject no stream captures gets one (when provisioning).
+ * "No responders" from a stream that exists means it has no leader for the moment (its leader
+ * died and the replicas are electing another, seconds on a cluster): nothing was stored, so the
+ * publish is sent again every NO_LEADER_RETRY_MS until its timeout, which bounds the whole
+ * publish. A timeout is not tried again (the stream may have stored it): it is reported.
+ */
 export class JetStreamPublisher implements NatsPublisher {
   constructor(
     private readonly link: NatsLink,
@@ -49,31 +55,52 @@ export class JetStreamPublisher implements NatsPublisher {
   async publish(message: OutboundMessage, headers: MsgHdrs | undefined, options: NatsPublishOptions, replyTo?: string): Promise<void> {
     if (replyTo) (headers ??= this.link.createHeaders()).set(Headers.replyTo, replyTo);
     const msgID = publishMsgId(message, options);
+    const deadline = Date.now() + (options.timeoutMs ?? this.publishTimeoutMs);
     const send = () =>
       this.js().publish(message.topic, message.body, {
-        timeout: options.timeoutMs ?? this.publishTimeoutMs,
+        timeout: Math.max(1, deadline - Date.now()),
         ...(headers ? { headers } : {}),
         ...(msgID ? { msgID } : {}),
         ...(options.expect ? { expect: options.expect } : {}),
       });
-    try {
-      await send();
-    } catch (error) {
-      const topology = this.topology;
-      if (isNoStream(error) && !topology.provisions) {
-        // nats.js says "jetstream is not enabled" for a subject no stream captures.
-        const what = message.topic.endsWith('.dlq') ? `the dead-letter stream for ${message.topic} does not exist` : `no JetStream stream captures ${message.topic}`;
-        throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed: ${what} (and provisionStreams is off)`, { stayUp: true });
+    const topology = this.topology;
+    for (let lookedUp = false; ; ) {
+      try {
+        await send();
+        return;
+      } catch (error) {
+        if (isNoStream(error) && !topology.provisions) {
+          // nats.js says "jetstream is not enabled" for a subject no stream captures.
+          const what = message.topic.endsWith('.dlq') ? `the dead-letter stream for ${message.topic} does not exist` : `no JetStream stream captures ${message.topic}`;
+          throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed: ${what} (and provisionStreams is off)`, { stayUp: true });
+        }
+        if (!isNoStream(error)) throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed`, { stayUp: true });
+        if (Date.now() + NO_LEADER_RETRY_MS >= deadline) {
+          topology.forget(message.topic); // the stream may be gone after all: the next publish looks again
+          throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed: no stream answered within the publish timeout`, { stayUp: true });
+        }
+        if (!lookedUp && !topology.knows(message.topic)) {
+          // Once: the stream may not exist (never created, or deleted under us); this finds or creates it.
+          // A lookup that fails (the meta leader may be electing too) is not the publish's end while time remains.
+          lookedUp = true;
+          await topology.streamFor(message.topic).catch((lookup: unknown) => {
+            if (!isUnavailable(lookup)) throw this.link.status.fail(lookup, `JetStream publish to ${message.topic} failed`, { stayUp: true });
+          });
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, NO_LEADER_RETRY_MS));
+        }
       }
-      if (!isNoStream(error) || !topology.provisions) {
-        throw this.link.status.fail(error, `JetStream publish to ${message.topic} failed`, { stayUp: true });
-      }
-      topology.forget(message.topic);
-      await topology.streamFor(message.topic);
-      await send();
     }
   }
 }
+
+/** JetStream's API did not answer for now (timeout, "temporarily unavailable"): a leader election, not a refusal. */
+function isUnavailable(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || /timeout|temporarily unavailable|no responders/i.test(error.message));
+}
+
+/** Between publishes to a stream that has no leader (an election takes seconds). */
+const NO_LEADER_RETRY_MS = 100;
 
 /**
  * The `Nats-Msg-Id` the stream deduplicates on: the idempotency key, else the message id.

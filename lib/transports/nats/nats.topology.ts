@@ -49,6 +49,11 @@ export class JetStreamTopology {
     return stream;
   }
 
+  /** Whether the topic's stream was found or created (and not forgotten since). */
+  knows(topic: string): boolean {
+    return this.resolved.has(topic);
+  }
+
   /** The stream was deleted under us: look again next time. */
   forget(topic: string): void {
     this.resolved.delete(topic);
