@@ -15,7 +15,7 @@ const ALL: readonly ClusterTarget[] = [
   redisStreamsCluster,
 ];
 
-export const CLUSTER_TARGETS = ALL.filter((t) => !process.env.CLUSTER_TARGETS || process.env.CLUSTER_TARGETS.split(',').some((name) => t.name.startsWith(name)));
+export const CLUSTER_TARGETS = ALL.filter((t) => !process.env.CLUSTER_TARGETS || process.env.CLUSTER_TARGETS.split(',').some((name) => t.name.startsWith(name) || (name === 'nats' && t.name === 'jetstream')));
 export const targetNamed = (name: string): ClusterTarget => ALL.find((t) => t.name === name) ?? raise(`no cluster target ${name}`);
 
 function raise(message: string): never {

@@ -5,7 +5,10 @@
 // narrows it; the clusters stay up afterwards (`test/brokers/cluster down` stops them).
 import { brokersUp, jest, run } from '../jest.mjs';
 
-const targets = process.env.CLUSTER_TARGETS ? process.env.CLUSTER_TARGETS.split(',') : ['kafka', 'nats', 'rabbitmq', 'redis'];
+// A target name (kafka-platformatic, jetstream, redis-streams) starts the cluster it runs on.
+const CLUSTER_OF = { kafka: 'kafka', jetstream: 'nats', nats: 'nats', rabbitmq: 'rabbitmq', redis: 'redis' };
+const clusterOf = (target) => CLUSTER_OF[target] ?? CLUSTER_OF[target.split('-')[0]] ?? target;
+const targets = process.env.CLUSTER_TARGETS ? [...new Set(process.env.CLUSTER_TARGETS.split(',').map(clusterOf))] : ['kafka', 'nats', 'rabbitmq', 'redis'];
 brokersUp(['redis', 'nats', 'rabbitmq', 'kafka']);
 const up = run('bash', ['test/brokers/cluster', 'up', ...targets]);
 if (up !== 0) {
