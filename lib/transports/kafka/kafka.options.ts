@@ -57,8 +57,8 @@ export interface KafkajsTransportOptions extends KafkaCommonOptions {
   /** Any kafkajs consumer option, for every group's consumer (sessionTimeout, heartbeatInterval, ...). */
   consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
   /**
-   * Any kafkajs producer option. Defaults: maxInFlightRequests 1, 5 retries (of a whole batch, made by
-   * nestream: kafkajs' own retries, and the idempotence that needs them, are off; see kafkajs.connection.ts).
+   * Any kafkajs producer option. Defaults: idempotent, maxInFlightRequests 1, 5 retries. A
+   * `createPartitioner` of your own is wrapped so each record keeps its first partition (kafkajs.unsent-records.ts).
    */
   producer?: ProducerConfig;
 }

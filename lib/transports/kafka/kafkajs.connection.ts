@@ -1,4 +1,4 @@
-import type { Admin, Kafka, KafkaConfig, Producer } from 'kafkajs';
+import type { Admin, Kafka, KafkaConfig, Producer, RecordMetadata } from 'kafkajs';
 import type { BrowsedMessages } from '../../core/browse.js';
 import type { NestreamLogger } from '../../core/logger.js';
 import type { GroupMember, GroupMemberInit, KafkaConnection, TopicRecords, TopicSpec } from './kafka.connection.js';
@@ -9,6 +9,7 @@ import { KafkajsGroupMember } from './kafkajs.group-member.js';
 import { importClientLibrary } from './kafka.client-library.js';
 import { FATAL_PRODUCER_ERRORS } from './kafka.fatal-errors.js';
 import { nestLogCreator } from './kafkajs.logger.js';
+import { pinningPartitioner, unsentRecords } from './kafkajs.unsent-records.js';
 
 type KafkajsModule = typeof import('kafkajs');
 
@@ -33,6 +34,9 @@ const TRANSIENT_NAMES = new Set(['KafkaJSTimeout', 'KafkaJSBrokerNotFound', 'Kaf
 /** The probe's client: one try, answers within a second. */
 const PROBE_CLIENT = { retry: { retries: 0 }, connectionTimeout: 1000, requestTimeout: 1000, enforceRequestTimeout: true } satisfies Partial<KafkaConfig>;
 
+/** Sends of records kafkajs resolved without sending (kafkajs.unsent-records.ts) before the batch is failed. */
+const UNSENT_RESENDS = 3;
+
 /** The kafkajs client behind a KafkaTransport: one admin client, one idempotent producer, one consumer per group. */
 export class KafkajsConnection implements KafkaConnection {
   /** Resolves once `producer` is connected; unset after a replacement, or after a connect that failed (the next send tries again). */
@@ -53,7 +57,8 @@ export class KafkajsConnection implements KafkaConnection {
     const kafkajs = (module as unknown as { default?: KafkajsModule }).default ?? module;
     const kafka = new kafkajs.Kafka(clientConfig(kafkajs, options, logger));
     const admin = kafka.admin();
-    const newProducer = (): Producer => kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner, ...options.producer });
+    const { createPartitioner = kafkajs.Partitioners.DefaultPartitioner, ...producerConfig } = options.producer;
+    const newProducer = (): Producer => kafka.producer({ ...producerConfig, createPartitioner: pinningPartitioner(createPartitioner) });
     const producer = newProducer();
     try {
       await admin.connect();
@@ -73,11 +78,24 @@ export class KafkajsConnection implements KafkaConnection {
     return this.kafka;
   }
 
+  /** Resolves once every record is acknowledged: the records kafkajs resolved without sending (after a leader moved) are sent again. */
   async send(records: readonly TopicRecords[]): Promise<void> {
+    let unsent = records;
+    for (let resends = 0; ; resends++) {
+      unsent = unsentRecords(unsent, await this.sendBatch(unsent));
+      if (unsent.length === 0) return;
+      if (resends === UNSENT_RESENDS) {
+        const partitions = unsent.flatMap(({ topic, messages }) => [...new Set(messages.map((m) => `${topic}[${m.partition}]`))]);
+        throw new Error(`kafkajs answered a produce without sending its records to ${partitions.join(', ')} (a partition leader moved), ${UNSENT_RESENDS + 1} times`);
+      }
+    }
+  }
+
+  private async sendBatch(records: readonly TopicRecords[]): Promise<RecordMetadata[]> {
     const producer = this.producer;
     try {
       await this.ensureConnected(producer);
-      await producer.sendBatch({ topicMessages: [...records], acks: -1 });
+      return await producer.sendBatch({ topicMessages: [...records], acks: -1 });
     } catch (error) {
       if (producer === this.producer && causes(error).some((e) => FATAL_PRODUCER_ERRORS.has(String(e.type)))) this.replaceProducer(producer);
       throw error; // this batch failed either way: its callers are told so
