@@ -2,6 +2,7 @@ import type { Consumer, ConsumerOptions, Message, MessagesStream } from '@platfo
 import type { CommitPosition, FetchedBatch, GroupMember, GroupMemberInit } from './kafka.connection.js';
 import type { KafkaRecord } from './kafka.context.js';
 import { PROTOCOLS, subscriptionAwareAssigner } from './platformatic.assigner.js';
+import { SkipGuard } from './platformatic.skip-guard.js';
 
 export type PlatformaticModule = typeof import('@platformatic/kafka');
 type BufferConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
@@ -17,6 +18,13 @@ interface PartitionQueue {
   messages: KafkaRecord[];
 }
 
+/** A partition's batch being handled: its messages, the last offset settled so far, and the generation it was read under. */
+interface RunningBatch {
+  readonly messages: readonly KafkaRecord[];
+  settledUpTo?: bigint;
+  readonly generation: number;
+}
+
 /**
  * One `@platformatic/kafka` consumer: a member of one group on a fixed set of topics. Its
  * messages arrive as one stream over every assigned partition, and its heartbeats run on their
@@ -29,7 +37,10 @@ export class PlatformaticGroupMember implements GroupMember {
   private readonly consumer: BufferConsumer;
   private readonly streams: MessagesStream<Buffer, Buffer, Buffer, Buffer>[] = [];
   private readonly queues = new Map<string, PartitionQueue>();
-  private readonly running = new Set<string>();
+  private readonly running = new Map<string, RunningBatch>();
+  private readonly guard = new SkipGuard();
+  /** Between a rebalance's start and the join that ends it: the stream reads every partition again from its committed offset after it. */
+  private rejoining = false;
   /** The leader epoch of each partition's last message, which a commit names. */
   private readonly leaderEpochs = new Map<string, number>();
   private waiting = 0;
@@ -97,12 +108,19 @@ export class PlatformaticGroupMember implements GroupMember {
   }
 
   private receive(message: BufferMessage): void {
-    const generation = (message.metadata as { consumer?: { generationId?: number } } | undefined)?.consumer?.generationId;
-    // Read under an older generation: the partition may be someone else's now; the stream reads it again if not.
-    if (!this.fetching || (generation !== undefined && generation !== this.consumer.generationId)) return;
+    if (!this.fetching) return;
     const key = `${message.topic}|${message.partition}`;
+    const generation = (message.metadata as { consumer?: { generationId?: number } } | undefined)?.consumer?.generationId;
+    if (generation !== undefined && generation !== this.consumer.generationId) {
+      // Read under an older generation: the partition may be someone else's now; if not, the stream must read it again.
+      if (this.assigned().has(key)) this.guard.letGo(key, message.offset);
+      return;
+    }
     let queue = this.queues.get(key);
     if (!queue) this.queues.set(key, (queue = { topic: message.topic, partition: message.partition, messages: [] }));
+    const read = this.guard.check(key, message.offset);
+    if (read === 'skipped') return this.skipped(key, message.offset);
+    if (read === 'read-again') this.dropQueuedFrom(queue, message.offset);
     queue.messages.push(toRecord(message));
     this.leaderEpochs.set(key, message.leaderEpoch);
     if (++this.waiting >= READ_AHEAD_HIGH) for (const stream of this.streams) stream.pause();
@@ -128,13 +146,19 @@ export class PlatformaticGroupMember implements GroupMember {
   /** Starts a batch for each partition with waiting messages and none running, up to the concurrency. */
   private dispatch(): void {
     for (const [key, queue] of this.queues) {
-      if (this.running.size >= this.init.partitionsConsumedConcurrently) return;
+      if (!this.fetching || this.running.size >= this.init.partitionsConsumedConcurrently) return;
       if (this.running.has(key) || queue.messages.length === 0) continue;
       const messages = queue.messages;
       queue.messages = [];
       this.waiting -= messages.length;
-      this.running.add(key);
-      void this.handle(queue, messages).finally(() => {
+      // Queued before an earlier batch of the partition was abandoned: handling these would commit past it.
+      if (this.guard.check(key, BigInt(messages[0]!.offset)) === 'skipped') {
+        this.skipped(key, BigInt(messages[0]!.offset));
+        continue;
+      }
+      const running: RunningBatch = { messages, generation: this.consumer.generationId };
+      this.running.set(key, running);
+      void this.handle(queue, running).finally(() => {
         this.running.delete(key);
         if (this.fetching && this.waiting < READ_AHEAD_LOW) for (const stream of this.streams) stream.resume();
         if (this.fetching) this.dispatch();
@@ -142,26 +166,59 @@ export class PlatformaticGroupMember implements GroupMember {
     }
   }
 
-  private async handle(queue: PartitionQueue, messages: KafkaRecord[]): Promise<void> {
+  private async handle(queue: PartitionQueue, running: RunningBatch): Promise<void> {
     const batch: FetchedBatch = {
       topic: queue.topic,
       partition: queue.partition,
-      messages,
+      messages: running.messages,
       // Heartbeats run on the consumer's own timer, handler or not: nothing to send from here.
       heartbeat: () => Promise.resolve(),
-      // The stream reads ahead on its own; what is not settled is simply not committed.
-      resolveOffset: () => undefined,
+      // The stream reads ahead on its own; what is not settled is not committed, and the guard makes sure it is read again.
+      resolveOffset: (offset) => void (running.settledUpTo = BigInt(offset)),
     };
     try {
       await this.init.onBatch(batch);
     } catch (error) {
       this.init.events.problem(`batch of ${queue.topic}[${queue.partition}] in group ${this.init.groupId}`, error);
     }
+    // Abandoned (a rebalance began) under the generation it was read in; after a join, the join marked it.
+    if (running.generation === this.consumer.generationId) this.letGoUnsettled(`${queue.topic}|${queue.partition}`, running);
+  }
+
+  private letGoUnsettled(key: string, running: RunningBatch): void {
+    const unsettled = running.messages.find((m) => running.settledUpTo === undefined || BigInt(m.offset) > running.settledUpTo);
+    if (unsettled) this.guard.letGo(key, BigInt(unsettled.offset));
   }
 
   private dropWaiting(): void {
-    for (const queue of this.queues.values()) queue.messages = [];
+    for (const [key, queue] of this.queues) {
+      if (queue.messages.length > 0) this.guard.letGo(key, BigInt(queue.messages[0]!.offset));
+      queue.messages = [];
+    }
     this.waiting = 0;
+  }
+
+  /** After the stream went back to an offset: what was queued from there on comes again. */
+  private dropQueuedFrom(queue: PartitionQueue, offset: bigint): void {
+    const kept = queue.messages.filter((m) => BigInt(m.offset) < offset);
+    this.waiting -= queue.messages.length - kept.length;
+    queue.messages = kept;
+  }
+
+  /**
+   * The stream read past messages this member let go unsettled. During a rebalance the join
+   * that ends it sends the stream back to the committed offsets: the message is dropped. Else
+   * the stream will not go back by itself, and a new member (started by the group) reads from
+   * the committed offset: handling on would lose the let-go messages.
+   */
+  private skipped(key: string, offset: bigint): void {
+    if (this.rejoining) return;
+    const [topic, partition] = key.split('|');
+    this.crash(new Error(`the stream of ${topic}[${partition}] in group ${this.init.groupId} read offset ${offset} past unhandled offset ${this.guard.from(key)} (a fetch from before a rejoin answered after it); the member restarts to read from the committed offset`));
+  }
+
+  private assigned(): Set<string> {
+    return new Set((this.consumer.assignments ?? []).flatMap(({ topic, partitions }) => partitions.map((p) => `${topic}|${p}`)));
   }
 
   private crash(error: unknown): void {
@@ -174,15 +231,23 @@ export class PlatformaticGroupMember implements GroupMember {
 
   private listen(): void {
     const { consumer, init } = this;
+    // Registered before any stream's own listener: what is let go is marked before the stream refreshes its offsets.
     consumer.on('consumer:group:join', (payload) => {
-      // The stream reads every assigned partition again from its committed offset.
+      // The stream reads every assigned partition again from its committed offset: what is not settled now must come again.
+      for (const [key, running] of this.running) this.letGoUnsettled(key, running);
       this.dropWaiting();
+      this.guard.keepOnly(this.assigned());
+      this.rejoining = false;
       init.events.joined([...new Set((payload.assignments ?? []).map((a) => a.topic))]);
     });
-    consumer.on('consumer:group:rebalance', () => init.events.rebalancing());
+    const rebalancing = (): void => {
+      this.rejoining = true;
+      init.events.rebalancing();
+    };
+    consumer.on('consumer:group:rebalance', rebalancing);
     consumer.on('consumer:heartbeat:end', () => init.events.heartbeat());
     consumer.on('consumer:heartbeat:error', ({ error }) => {
-      if ((error as { needsRejoin?: boolean }).needsRejoin || hasRejoinCause(error)) init.events.rebalancing();
+      if ((error as { needsRejoin?: boolean }).needsRejoin || hasRejoinCause(error)) rebalancing();
       else init.events.problem(`heartbeat of group ${init.groupId}`, error);
     });
   }
