@@ -7,7 +7,6 @@ import { subscriptionAwareAssigner } from './kafkajs.assigner.js';
 import { browseKafkaTopic } from './kafkajs.browse.js';
 import { KafkajsGroupMember } from './kafkajs.group-member.js';
 import { importClientLibrary } from './kafka.client-library.js';
-import { FATAL_PRODUCER_ERRORS } from './kafka.fatal-errors.js';
 import { nestLogCreator } from './kafkajs.logger.js';
 import { pinningPartitioner, unsentRecords } from './kafkajs.unsent-records.js';
 
@@ -41,6 +40,14 @@ const UNSENT_RESENDS = 3;
 export class KafkajsConnection implements KafkaConnection {
   /** Resolves once `producer` is connected; unset after a replacement, or after a connect that failed (the next send tries again). */
   private producerReady?: Promise<void> = Promise.resolve();
+  /**
+   * The send in flight; the next one waits for it. kafkajs gives a failed request's sequence
+   * numbers back (src/producer/sendMessages.js) even when the broker wrote it and only the answer
+   * was lost (a leader killed mid-request). A batch sent meanwhile would take the same numbers
+   * and, of the same length, be answered as a duplicate without being written: acknowledged and
+   * lost. One send at a time, the only records that can take those numbers again are the same ones, retried.
+   */
+  private sending: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly kafka: Kafka,
@@ -79,7 +86,13 @@ export class KafkajsConnection implements KafkaConnection {
   }
 
   /** Resolves once every record is acknowledged: the records kafkajs resolved without sending (after a leader moved) are sent again. */
-  async send(records: readonly TopicRecords[]): Promise<void> {
+  send(records: readonly TopicRecords[]): Promise<void> {
+    const turn = this.sending.then(() => this.sendAll(records));
+    this.sending = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async sendAll(records: readonly TopicRecords[]): Promise<void> {
     let unsent = records;
     for (let resends = 0; ; resends++) {
       unsent = unsentRecords(unsent, await this.sendBatch(unsent));
@@ -93,16 +106,20 @@ export class KafkajsConnection implements KafkaConnection {
 
   private async sendBatch(records: readonly TopicRecords[]): Promise<RecordMetadata[]> {
     const producer = this.producer;
+    await this.ensureConnected(producer); // a connect that failed sent nothing: the next send connects again
     try {
-      await this.ensureConnected(producer);
       return await producer.sendBatch({ topicMessages: [...records], acks: -1 });
     } catch (error) {
-      if (producer === this.producer && causes(error).some((e) => FATAL_PRODUCER_ERRORS.has(String(e.type)))) this.replaceProducer(producer);
-      throw error; // this batch failed either way: its callers are told so
+      // The failed request's sequence numbers went back to kafkajs, though the broker may have written it; the
+      // next records of the same count would get them and be answered as duplicates, never written. A new
+      // producer (a new producer id) numbers from zero, as @platformatic/kafka does itself after a failed send.
+      // It also ends the answers fatal to a producer (kafka.fatal-errors.ts), which kafkajs would repeat forever.
+      if (producer === this.producer) this.replaceProducer(producer);
+      throw error; // this batch failed: its callers are told so
     }
   }
 
-  /** Drops a producer the broker will not take records from any more; the next send connects a new one (a new producer id). */
+  /** Drops a producer after a failed send; the next send connects a new one (a new producer id). */
   private replaceProducer(broken: Producer): void {
     const fresh = this.newProducer();
     this.producer = fresh;
