@@ -31,4 +31,6 @@ export interface ClusterTarget {
   kill(node: ClusterNode): Promise<void>;
   /** Starts the node again with its data; resolves once it has rejoined the cluster. */
   restart(node: ClusterNode): Promise<void>;
+  /** The events (`i`) the topic holds, read from its start apart from the app: tells a lost publish from a lost delivery. */
+  stored?(topic: string): Promise<ReadonlySet<number>>;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
-import { KAFKA_CLUSTER_TARGETS } from './targets/kafka.js';
+import { KAFKA_CLUSTER_TARGETS, PARTITIONS } from './targets/kafka.js';
 
 /**
  * On the three-node cluster, each client creates the topics it publishes to as the targets ask:
@@ -22,7 +22,7 @@ describe.each(targets.map((t) => [t.name, t] as const))('%s cluster: topics it c
       await transport.publish({ topic, body: Buffer.from('x'), headers: {} });
       await admin.connect();
       const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-      expect(metadata!.partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3]);
+      expect(metadata!.partitions.map((p) => p.replicas.length)).toEqual(Array.from({ length: PARTITIONS }, () => 3));
       const { resources } = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }], includeSynonyms: false });
       expect(resources[0]!.configEntries.find((e) => e.configName === 'min.insync.replicas')).toMatchObject({ configValue: '2', isDefault: false });
     } finally {

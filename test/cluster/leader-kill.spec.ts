@@ -44,6 +44,12 @@ describe.each(CLUSTER_TARGETS.map((t) => [t.name, t] as const))('%s cluster: the
       const [outage] = figures.outages;
       const after = (at?: number): string => (at === undefined ? 'never' : ((at - outage!.downAt) / 1000).toFixed(1));
       report(target.name, 'leader-kill', { killed: killed?.id, ...line, 'publish failover s': after(outage?.publishAfterDownAt), 'consume failover s': after(outage?.consumeAfterDownAt) }, 'CLUSTER');
+      if (lost > 0 && target.stored) {
+        // Which side lost them: acknowledged and never written, or written and never delivered.
+        const stored = await target.stored(topic);
+        const lostEvents = [...figures.accepted].filter((i) => !figures.handled.has(i));
+        report(target.name, 'leader-kill lost', { events: lostEvents.join(' '), 'not in the topic': lostEvents.filter((i) => !stored.has(i)).join(' ') || 'none' }, 'CLUSTER');
+      }
       expect(figures.unsettled).toBe(0); // every publish was answered, one way or the other
       expect(lost).toBe(0);
       expect(outage!.publishAfterDownAt! - outage!.downAt).toBeLessThanOrEqual(FAILOVER_LIMIT_MS);
