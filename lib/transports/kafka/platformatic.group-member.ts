@@ -181,8 +181,9 @@ export class PlatformaticGroupMember implements GroupMember {
     } catch (error) {
       this.init.events.problem(`batch of ${queue.topic}[${queue.partition}] in group ${this.init.groupId}`, error);
     }
-    // Abandoned (a rebalance began) under the generation it was read in; after a join, the join marked it.
-    if (running.generation === this.consumer.generationId) this.letGoUnsettled(`${queue.topic}|${queue.partition}`, running);
+    // Abandoned for a rebalance that has not joined yet (a join marks what runs at that moment). A batch cut
+    // short by a close marks nothing: the member is leaving, and a false skip would restart it before its last commit.
+    if (this.rejoining && running.generation === this.consumer.generationId) this.letGoUnsettled(`${queue.topic}|${queue.partition}`, running);
   }
 
   private letGoUnsettled(key: string, running: RunningBatch): void {
