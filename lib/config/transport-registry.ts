@@ -7,6 +7,8 @@ export class TransportRegistry {
   private readonly transports: ReadonlyMap<string, Transport>;
   /** Resolves to the connected transport; kept, so publishes after connecting chain nothing new. */
   private readonly connecting = new Map<string, Promise<Transport>>();
+  /** The transports whose first connect resolved: a publish to one of them awaits nothing first. */
+  private readonly up = new Map<string, Transport>();
   readonly defaultName: string;
 
   /** `createDefault` makes the transport used when none is configured (the module passes the in-memory one). */
@@ -41,11 +43,19 @@ export class TransportRegistry {
     const transport = this.get(name);
     let connecting = this.connecting.get(name);
     if (!connecting) {
-      connecting = transport.connect().then(() => transport);
+      connecting = transport.connect().then(() => {
+        this.up.set(name, transport);
+        return transport;
+      });
       this.connecting.set(name, connecting);
       connecting.catch(() => this.connecting.delete(name));
     }
     return connecting;
+  }
+
+  /** The transport if `connected(name)` has resolved before, else undefined (then call that). */
+  connectedNow(name: string): Transport | undefined {
+    return this.up.get(name);
   }
 
   /**

@@ -20,6 +20,8 @@ export function handlerTerminal(binding: HandlerBinding, invoke: HandlerInvocati
     const call = Array.isArray(ctx) ? { handler: binding.id, payload, ctx: ctx[0]!, contexts: ctx } : { handler: binding.id, payload, ctx: ctx as MessageContext };
     for (const observer of observers) observer({ ...call, ...outcome });
   };
+  // Nothing observes the method and nothing is published from its result: the method's own promise is the terminal's.
+  if (observers.length === 0 && binding.publishTo.length === 0) return invoke;
   return async (payload, ctx) => {
     let result: unknown;
     try {

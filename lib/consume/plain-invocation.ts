@@ -61,9 +61,12 @@ export function plainInvocation(creator: ExternalContextCreator, instance: objec
   // Nest found the parameters elsewhere than this file looked (a mixin, a proxied class): its path.
   if (params.length !== Object.keys(raw).length || params.some((param) => nonEmpty(param.pipes))) return undefined;
 
-  const result = (value: unknown) => creator.transformToResult(value) as Promise<unknown>;
+  // Nest awaits the method's value and turns an Observable into its last value (transformToResult);
+  // only a value that may be an Observable pays for that call.
+  const result = (value: unknown) => (mayBeObservable(value) ? (creator.transformToResult(value) as Promise<unknown>) : value);
+  const settled = (value: unknown): Promise<unknown> => (isThenable(value) ? Promise.resolve(value).then(result) : Promise.resolve(result(value)));
   // No parameter decorator: Nest passes the arguments as they came.
-  if (params.length === 0) return async (payload, ctx) => result(await method.call(instance, payload, ctx));
+  if (params.length === 0) return (payload, ctx) => settled(method.call(instance, payload, ctx));
   return async (payload, ctx) => {
     const args = new Array<unknown>(argsLength).fill(undefined);
     for (const param of params) {
@@ -73,6 +76,11 @@ export function plainInvocation(creator: ExternalContextCreator, instance: objec
     }
     return result(await method.apply(instance, args));
   };
+}
+
+/** What rxjs's isObservable (Nest's check) could accept: anything with a `subscribe` method. */
+function mayBeObservable(value: unknown): boolean {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { subscribe?: unknown }).subscribe === 'function';
 }
 
 function nonEmpty(list: unknown): boolean {

@@ -31,17 +31,47 @@ export interface MessageInterceptor {
   interceptPublish?(message: OutboundMessage, info: PublishInfo, next: PublishNext): Promise<void>;
 }
 
-/** Folds the chain into one function, once at bootstrap: nothing is composed per message. */
+/**
+ * Folds the chain into one function, once at bootstrap: nothing is composed per message.
+ * Every step of a composed chain returns a promise and never throws: an interceptor that is not
+ * an async function (so it makes no promise of its own) can chain on `next()` with `.then()`
+ * and still see every failure, a synchronous throw further in included.
+ */
 export function composeConsume(interceptors: readonly MessageInterceptor[], terminal: ConsumeNext): ConsumeNext {
   return interceptors.reduceRight<ConsumeNext>((next, interceptor) => {
     if (!interceptor.intercept) return next;
-    return (ctx) => interceptor.intercept!(ctx, next);
-  }, terminal);
+    return (ctx) => {
+      try {
+        return interceptor.intercept!(ctx, next);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+  }, (ctx) => {
+    try {
+      return terminal(ctx);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  });
 }
 
+/** The publish side of `composeConsume`, with the same never-throws steps. */
 export function composePublish(interceptors: readonly MessageInterceptor[], terminal: PublishNext): PublishNext {
   return interceptors.reduceRight<PublishNext>((next, interceptor) => {
     if (!interceptor.interceptPublish) return next;
-    return (message, info) => interceptor.interceptPublish!(message, info, next);
-  }, terminal);
+    return (message, info) => {
+      try {
+        return interceptor.interceptPublish!(message, info, next);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+  }, (message, info) => {
+    try {
+      return terminal(message, info);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  });
 }

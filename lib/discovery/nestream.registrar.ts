@@ -116,7 +116,15 @@ export class NestreamRegistrar implements OnModuleInit, OnApplicationBootstrap, 
     } else {
       const chain = chains.build(binding, transport, invoke);
       const acksLast = binding.ack === 'after';
-      subscription = await transport.subscribe({ ...request, acksLast, handler: async (delivery: Delivery) => void (await chain(createContext(delivery))) });
+      // The chain's outermost step (settle) resolves with nothing: its promise is the handler's, no wrapper per message.
+      const handler = (delivery: Delivery): Promise<void> => {
+        try {
+          return chain(createContext(delivery)) as Promise<void>;
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      };
+      subscription = await transport.subscribe({ ...request, acksLast, handler });
     }
     this.subscriptions.push(subscription);
     this.subscribedHandlers.set(binding.transport, (this.subscribedHandlers.get(binding.transport) ?? 0) + 1);

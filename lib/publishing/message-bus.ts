@@ -110,9 +110,14 @@ export class MessageBus {
   }
 
   /** Publishes without contract validation; used where the payload was validated already. */
-  async send(topic: string, payload: unknown, options: PublishOptions, contract?: ContractMetadata): Promise<void> {
-    const { transport, message } = this.outbound(topic, payload, options, contract);
-    await this.pipeline.send(transport, message);
+  send(topic: string, payload: unknown, options: PublishOptions, contract?: ContractMetadata): Promise<void> {
+    let prepared: PreparedPublish;
+    try {
+      prepared = this.outbound(topic, payload, options, contract);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.pipeline.send(prepared.transport, prepared.message);
   }
 
   /**

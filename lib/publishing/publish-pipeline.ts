@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { composePublish, type PublishNext } from '../core/interceptor.js';
+import { composePublish, type PublishInfo, type PublishNext } from '../core/interceptor.js';
 import type { InboundMessage, OutboundMessage } from '../core/message.js';
 import type { PendingRequest } from '../core/interceptor.js';
 import { ConfigurationError } from '../core/errors.js';
@@ -24,11 +24,11 @@ export class PublishPipeline {
     @Inject(NESTREAM_TELEMETRY) private readonly telemetry: NestreamTelemetry,
   ) {
     const interceptors = [new CorrelationInterceptor(), ...telemetry.publish(), ...(options.interceptors ?? [])];
-    this.chain = composePublish(interceptors, async (message, info) => {
-      const transport = await this.registry.connected(info.transport);
-      if (info.request) info.request.reply = await requestOn(transport, info.transport, message, info.request);
-      else if (info.replyFor) await replyOn(transport, info.transport, info.replyFor, message);
-      else await transport.publish(message);
+    // Not an async function: a publish to a connected transport is the transport's own promise, nothing wrapped around it.
+    this.chain = composePublish(interceptors, (message, info) => {
+      const transport = this.registry.connectedNow(info.transport);
+      if (transport) return deliver(transport, message, info);
+      return this.registry.connected(info.transport).then((connected) => deliver(connected, message, info));
     });
   }
 
@@ -61,6 +61,15 @@ export class PublishPipeline {
   sendCaptured(transport: string, message: OutboundMessage): Promise<void> {
     return this.telemetry.withTraceContext(message.headers, () => this.send(transport, message));
   }
+}
+
+function deliver(transport: Transport, message: OutboundMessage, info: PublishInfo): Promise<void> {
+  if (info.request) {
+    const request = info.request;
+    return requestOn(transport, info.transport, message, request).then((reply) => void (request.reply = reply));
+  }
+  if (info.replyFor) return replyOn(transport, info.transport, info.replyFor, message);
+  return transport.publish(message);
 }
 
 function requestOn(transport: Transport, name: string, message: OutboundMessage, request: PendingRequest): Promise<InboundMessage> {

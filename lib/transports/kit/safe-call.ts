@@ -7,17 +7,31 @@ import type { SettleOnceDelivery } from './settle-once.js';
  * delivery it left unsettled is nacked at once (not left to an ack timeout). Resolves when
  * the handler returned; never rejects.
  */
-export async function callSafely<D extends SettleOnceDelivery>(
+export function callSafely<D extends SettleOnceDelivery>(
   run: () => Promise<void>,
   deliveries: readonly D[],
   onError: (error: unknown) => void,
 ): Promise<void> {
+  // Not an async function: one promise per call (the `then`), not one per await.
+  let running: Promise<void>;
   try {
-    await run();
+    running = run();
   } catch (error) {
-    onError(error);
+    running = Promise.reject(error);
   }
-  await Promise.all(deliveries.map((delivery) => (delivery.settlement ? undefined : nackQuietly(delivery, onError))));
+  return running.then(
+    () => nackUnsettled(deliveries, onError),
+    (error: unknown) => {
+      onError(error);
+      return nackUnsettled(deliveries, onError);
+    },
+  );
+}
+
+function nackUnsettled(deliveries: readonly SettleOnceDelivery[], onError: (error: unknown) => void): Promise<void> | undefined {
+  if (deliveries.length === 1) return deliveries[0]!.settlement ? undefined : nackQuietly(deliveries[0]!, onError);
+  const open = deliveries.filter((delivery) => !delivery.settlement);
+  return open.length === 0 ? undefined : Promise.all(open.map((delivery) => nackQuietly(delivery, onError))).then(() => undefined);
 }
 
 function nackQuietly(delivery: Delivery, onError: (error: unknown) => void): Promise<void> {
