@@ -29,6 +29,8 @@ export class NatsTransport implements Transport {
   private readonly replies: NatsReplies;
   private readonly opening = new OncePromise(() => this.open());
   private closing?: Promise<void>;
+  /** Set once `open()` succeeded; a closed transport is `closing`, never opened again. */
+  private opened = false;
 
   constructor(options: NatsTransportOptions) {
     const resolved = resolveNatsOptions(options);
@@ -51,6 +53,7 @@ export class NatsTransport implements Transport {
       await this.link.close();
       throw error;
     });
+    this.opened = true;
   }
 
   async subscribe(request: SubscribeRequest): Promise<Subscription> {
@@ -61,18 +64,23 @@ export class NatsTransport implements Transport {
     return consumer;
   }
 
-  async publish(message: OutboundMessage): Promise<void> {
-    await this.connect();
-    await this.send(message);
+  /** Once open, the publisher's own promise: nothing awaited before it. */
+  publish(message: OutboundMessage): Promise<void> {
+    if (this.opened && !this.closing) return this.send(message);
+    return this.connect().then(() => this.send(message));
   }
 
-  private async send(message: OutboundMessage, replyTo?: string): Promise<void> {
-    if (!this.link.isUp) {
-      throw new Error(`NATS is not connected (${this.link.status.state}); message to ${message.topic} was not sent`);
+  private send(message: OutboundMessage, replyTo?: string): Promise<void> {
+    try {
+      if (!this.link.isUp) {
+        throw new Error(`NATS is not connected (${this.link.status.state}); message to ${message.topic} was not sent`);
+      }
+      assertWithinLimit(message, this.link.nc.info?.max_payload, "the NATS server's max_payload");
+      const headers = toNatsHeaders(() => this.link.createHeaders(), message.headers, message.key);
+      return this.mode.publisher.publish(message, headers, (message.options ?? {}) as NatsPublishOptions, replyTo);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    assertWithinLimit(message, this.link.nc.info?.max_payload, "the NATS server's max_payload");
-    const headers = toNatsHeaders(() => this.link.createHeaders(), message.headers, message.key);
-    await this.mode.publisher.publish(message, headers, (message.options ?? {}) as NatsPublishOptions, replyTo);
   }
 
   /** A request: published with the connection's inbox as its reply address (see NatsReplies). */

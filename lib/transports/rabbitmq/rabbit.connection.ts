@@ -55,6 +55,11 @@ export class RabbitConnection {
     return this.phase === 'up' ? this.model : undefined;
   }
 
+  /** The broker blocked publishing (a resource alarm); whenUnblocked waits for the end of it. */
+  get isBlocked(): boolean {
+    return Boolean(this.blockedReason);
+  }
+
   get isIdle(): boolean {
     return this.phase === 'idle';
   }

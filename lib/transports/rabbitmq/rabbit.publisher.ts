@@ -40,16 +40,20 @@ export class RabbitPublisher {
   ) {}
 
   /** An app's message: to the default exchange with the topic as routing key unless its options say otherwise. */
-  async publish(message: OutboundMessage): Promise<void> {
-    const options = (message.options ?? {}) as RabbitPublishOptions;
-    const exchange = options.exchange ?? this.options.defaultExchange;
-    const routingKey = options.routingKey ?? message.topic;
-    const properties: Options.Publish = { ...propertiesFromHeaders(message.headers, message.key), persistent: options.persistent ?? true };
-    if (options.mandatory) properties.mandatory = true;
-    if (options.expiration !== undefined) properties.expiration = String(options.expiration);
-    if (options.priority !== undefined) properties.priority = options.priority;
-    if (options.replyTo !== undefined) properties.replyTo = options.replyTo;
-    await this.confirmed(exchange, routingKey, message.body, properties);
+  publish(message: OutboundMessage): Promise<void> {
+    try {
+      const options = (message.options ?? {}) as RabbitPublishOptions;
+      const exchange = options.exchange ?? this.options.defaultExchange;
+      const routingKey = options.routingKey ?? message.topic;
+      const properties: Options.Publish = { ...propertiesFromHeaders(message.headers, message.key), persistent: options.persistent ?? true };
+      if (options.mandatory) properties.mandatory = true;
+      if (options.expiration !== undefined) properties.expiration = String(options.expiration);
+      if (options.priority !== undefined) properties.priority = options.priority;
+      if (options.replyTo !== undefined) properties.replyTo = options.replyTo;
+      return this.confirmed(exchange, routingKey, message.body, properties);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** A delayed redelivery: a copy of `message` into the retry queue of `queue` for this delay (see RabbitTopology). */
@@ -69,20 +73,38 @@ export class RabbitPublisher {
     await open.channel.close().catch(() => undefined);
   }
 
-  private async confirmed(exchange: string, routingKey: string, body: Buffer, properties: Options.Publish): Promise<void> {
+  /**
+   * Connected, unblocked, on an open channel, with nothing to declare first (the usual case):
+   * straight to the confirmed publish, nothing awaited before it. Otherwise each of those is
+   * waited for in turn, within the publish timeout.
+   */
+  private confirmed(exchange: string, routingKey: string, body: Buffer, properties: Options.Publish): Promise<void> {
     const timeoutMs = this.options.publishTimeoutMs;
     const deadline = Date.now() + timeoutMs;
-    const model = await this.connection.whenUp(timeoutMs);
+    const model = this.connection.current;
+    const open = this.open;
+    if (model && open?.model === model && !this.connection.isBlocked && !this.topology.needsDeadLetterQueue(model, exchange, routingKey)) {
+      return this.publishOn(open, exchange, routingKey, body, properties, deadline);
+    }
+    return this.whenReady(exchange, routingKey, deadline).then((ready) => this.publishOn(ready, exchange, routingKey, body, properties, deadline));
+  }
+
+  private async whenReady(exchange: string, routingKey: string, deadline: number): Promise<OpenChannel> {
+    const model = await this.connection.whenUp(Math.max(1, deadline - Date.now()));
     await this.topology.ensureDeadLetterQueue(model, exchange, routingKey);
     await this.connection.whenUnblocked(Math.max(1, deadline - Date.now()));
-    const open = await this.channelOn(model);
+    return this.channelOn(model);
+  }
+
+  private publishOn(open: OpenChannel, exchange: string, routingKey: string, body: Buffer, properties: Options.Publish, deadline: number): Promise<void> {
+    const timeoutMs = this.options.publishTimeoutMs;
     const where = `exchange "${exchange}" with routing key "${routingKey}"`;
     let publishId: string | undefined;
     if (properties.mandatory) {
       publishId = randomUUID();
       properties = { ...properties, headers: { ...properties.headers, [RabbitInternalHeaders.publishId]: publishId } };
     }
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`RabbitTransport: no confirm for the publish to ${where} within ${timeoutMs} ms`)),
         Math.max(1, deadline - Date.now()),

@@ -108,8 +108,14 @@ export class RabbitTopology {
    * Before the first publish to `<topic>.dlq` on the default exchange: a durable queue of that
    * name bound with that key (unless configured), so a dead letter is never dropped as unroutable.
    */
+  /** Whether a publish to this exchange and routing key must first declare its dead-letter queue (see ensureDeadLetterQueue). */
+  needsDeadLetterQueue(model: ChannelModel, exchange: string, routingKey: string): boolean {
+    if (!this.options.deadLetterQueues || exchange !== this.options.defaultExchange || !routingKey.endsWith('.dlq')) return false;
+    return !this.deadLetterQueues.get(model)?.has(routingKey);
+  }
+
   async ensureDeadLetterQueue(model: ChannelModel, exchange: string, routingKey: string): Promise<void> {
-    if (!this.options.deadLetterQueues || exchange !== this.options.defaultExchange || !routingKey.endsWith('.dlq')) return;
+    if (!this.needsDeadLetterQueue(model, exchange, routingKey)) return;
     let declared = this.deadLetterQueues.get(model);
     if (!declared) this.deadLetterQueues.set(model, (declared = new Set()));
     if (declared.has(routingKey)) return;

@@ -87,12 +87,17 @@ export class RabbitTransport implements Transport {
     return { close: () => consumer.close().finally(() => this.consumers.delete(consumer)) };
   }
 
-  async publish(message: OutboundMessage): Promise<void> {
-    if (this.closing) throw new Error(`RabbitTransport is closed; cannot publish to ${message.topic}`);
-    assertWithinLimit(message, this.options.maxMessageBytes, this.maxMessageLimitName);
-    // Publishing before connect() connects (bounded); while reconnecting it waits up to publishTimeoutMs.
-    if (this.connection.isIdle) await this.connect();
-    await this.publisher.publish(message);
+  /** Not an async function: once connected, the publisher's own promise, nothing awaited before it. */
+  publish(message: OutboundMessage): Promise<void> {
+    try {
+      if (this.closing) throw new Error(`RabbitTransport is closed; cannot publish to ${message.topic}`);
+      assertWithinLimit(message, this.options.maxMessageBytes, this.maxMessageLimitName);
+      // Publishing before connect() connects (bounded); while reconnecting it waits up to publishTimeoutMs.
+      if (this.connection.isIdle) return this.connect().then(() => this.publisher.publish(message));
+      return this.publisher.publish(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** A request over direct reply-to (see RabbitReplies). */

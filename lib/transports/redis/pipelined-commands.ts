@@ -3,7 +3,7 @@ import type { RedisArg, RedisClientLike } from './redis.connection.js';
 interface QueuedCommand {
   readonly command: string;
   readonly args: RedisArg[];
-  readonly resolve: (reply: unknown) => void;
+  readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -22,8 +22,9 @@ export class PipelinedCommands {
     private readonly pipelining: boolean,
   ) {}
 
-  send(command: string, args: RedisArg[]): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+  /** Resolves (with nothing: no caller needs the reply) once Redis answered the command. */
+  send(command: string, args: RedisArg[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.queue.push({ command, args, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
@@ -37,7 +38,7 @@ export class PipelinedCommands {
     this.queue = [];
     const client = this.client();
     if (!this.pipelining || batch.length === 1) {
-      for (const item of batch) client.call(item.command, item.args).then(item.resolve, item.reject);
+      for (const item of batch) client.call(item.command, item.args).then(() => item.resolve(), item.reject);
       return;
     }
     const pipeline = client.pipeline();
@@ -45,9 +46,9 @@ export class PipelinedCommands {
     pipeline.exec().then(
       (results) => {
         batch.forEach((item, i) => {
-          const [error, reply] = results?.[i] ?? [new Error('Redis pipeline returned no reply'), undefined];
+          const [error] = results?.[i] ?? [new Error('Redis pipeline returned no reply')];
           if (error) item.reject(error);
-          else item.resolve(reply);
+          else item.resolve();
         });
       },
       (error: Error) => batch.forEach((item) => item.reject(error)),
@@ -101,7 +102,7 @@ export class AckBatcher {
     const client = this.client();
     for (const batch of this.pending.values()) {
       client.call('XACK', [batch.stream, batch.group, ...batch.ids]).then(
-        (reply) => batch.waiters.forEach((w) => w.resolve(reply)),
+        () => batch.waiters.forEach((w) => w.resolve()),
         (error: Error) => {
           this.remember(batch.stream, batch.group, batch.ids);
           batch.waiters.forEach((w) => w.reject(error));

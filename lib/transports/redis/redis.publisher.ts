@@ -7,7 +7,8 @@ import { streamKey } from './redis.topology.js';
 
 /**
  * How one mode puts a message on Redis. Both go through the same pipeline: the publishes of one
- * event-loop turn reach Redis as one round trip (see PipelinedCommands).
+ * event-loop turn reach Redis as one round trip (see PipelinedCommands). Not async functions: a
+ * throw while encoding reaches the transport's publish, which turns it into a rejection.
  */
 export interface RedisPublisher {
   /** Resolves once Redis has the message (the XADD or PUBLISH was answered). */
@@ -22,10 +23,10 @@ export class StreamPublisher implements RedisPublisher {
     private readonly wireFormat: RedisWireFormat,
   ) {}
 
-  async publish(message: OutboundMessage): Promise<void> {
+  publish(message: OutboundMessage): Promise<void> {
     const maxLen = (message.options as RedisPublishOptions | undefined)?.maxLen ?? this.maxLen;
     const trim: RedisArg[] = maxLen === undefined ? [] : ['MAXLEN', '~', maxLen];
-    await this.commands.send('XADD', [streamKey(message.topic), ...trim, '*', ...encodeEntryFields(message, this.wireFormat)]);
+    return this.commands.send('XADD', [streamKey(message.topic), ...trim, '*', ...encodeEntryFields(message, this.wireFormat)]);
   }
 }
 
@@ -36,7 +37,7 @@ export class PubSubPublisher implements RedisPublisher {
     private readonly wireFormat: RedisWireFormat,
   ) {}
 
-  async publish(message: OutboundMessage): Promise<void> {
-    await this.commands.send('PUBLISH', [message.topic, encodePubSubPayload(message, this.wireFormat)]);
+  publish(message: OutboundMessage): Promise<void> {
+    return this.commands.send('PUBLISH', [message.topic, encodePubSubPayload(message, this.wireFormat)]);
   }
 }

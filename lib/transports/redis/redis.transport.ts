@@ -34,8 +34,10 @@ export class RedisTransport implements Transport {
   /** The server's proto-max-bulk-len, read once the shared connection is up (redis.max-bulk.ts). */
   private readonly bulkLimit = new OncePromise(async () => {
     await this.connection.connect();
-    return readBulkLimit(this.connection.shared, this.logger);
+    this.knownLimit = await readBulkLimit(this.connection.shared, this.logger);
+    return this.knownLimit;
   });
+  private knownLimit?: Awaited<ReturnType<typeof readBulkLimit>>;
 
   constructor(options: RedisTransportOptions = {}) {
     const resolved = resolveRedisOptions(options);
@@ -51,10 +53,15 @@ export class RedisTransport implements Transport {
     await this.bulkLimit.run();
   }
 
-  async publish(message: OutboundMessage): Promise<void> {
-    const limit = await this.bulkLimit.run();
-    assertWithinLimit(message, limit.bytes, limit.name);
-    await this.strategy.publisher.publish(message);
+  /** Once the limit is known (the first publish or connect), the publisher's own promise: nothing awaited before it. */
+  publish(message: OutboundMessage): Promise<void> {
+    if (!this.knownLimit) return this.bulkLimit.run().then(() => this.publish(message));
+    try {
+      assertWithinLimit(message, this.knownLimit.bytes, this.knownLimit.name);
+      return this.strategy.publisher.publish(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** A request with this instance's reply channel in `reply_to` (see RedisReplies). */
