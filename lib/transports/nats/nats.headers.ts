@@ -76,6 +76,16 @@ export function toNatsHeaders(create: () => MsgHdrs, headers: MessageHeaders, ke
   return natsHeaders;
 }
 
+/**
+ * Sets one header the server reads (`Nats-Msg-Id`, a valid name by construction): straight into
+ * the map as toNatsHeaders does, unless nats.js must check or refuse the value.
+ */
+export function setServerHeader(natsHeaders: MsgHdrs, name: string, value: string): void {
+  const map = headerMap(natsHeaders);
+  if (map && !needsEncoding(value)) map.set(name, [value]);
+  else natsHeaders.set(name, value);
+}
+
 /** Broker headers as a plain record; a header sent several times keeps its last value. */
 export function fromNatsHeaders(natsHeaders: MsgHdrs | undefined): { headers: MessageHeaders; key?: string } {
   const collected = new InboundHeaders();
