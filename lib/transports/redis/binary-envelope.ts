@@ -29,33 +29,42 @@ export class BinaryEnvelopeLimitError extends Error {
 }
 
 export function encodeBinaryEnvelope(body: Buffer, headers: MessageHeaders): Buffer {
-  const entries = Object.entries(headers);
-  if (entries.length > U16_MAX) throw new BinaryEnvelopeLimitError(`${entries.length} headers; FastStream's binary envelope holds at most ${U16_MAX}`);
-  const encoded = entries.map(([name, value]) => [utf8(name, name), utf8(value, name)] as const);
-  const headersLength = encoded.reduce((sum, [name, value]) => sum + 4 + name.length + value.length, 0);
+  // Byte lengths first, then one buffer written in place: no intermediate buffer per name or value.
+  let count = 0;
+  let headersLength = 0;
+  for (const name in headers) {
+    count++;
+    headersLength += 4 + byteLength(name, name) + byteLength(headers[name]!, name);
+  }
+  if (count > U16_MAX) throw new BinaryEnvelopeLimitError(`${count} headers; FastStream's binary envelope holds at most ${U16_MAX}`);
   const dataStart = HEADERS_START + 2 + headersLength;
   const out = Buffer.allocUnsafe(dataStart + body.length);
   BINARY_ENVELOPE_MAGIC.copy(out, 0);
   let at = out.writeUInt16BE(VERSION, BINARY_ENVELOPE_MAGIC.length);
   at = out.writeUInt32BE(HEADERS_START, at);
   at = out.writeUInt32BE(dataStart, at);
-  at = out.writeUInt16BE(encoded.length, at);
-  for (const [name, value] of encoded) {
-    at = out.writeUInt16BE(name.length, at);
-    at += name.copy(out, at);
-    at = out.writeUInt16BE(value.length, at);
-    at += value.copy(out, at);
+  at = out.writeUInt16BE(count, at);
+  for (const name in headers) {
+    at = writeString(out, name, at);
+    at = writeString(out, headers[name]!, at);
   }
   body.copy(out, at);
   return out;
 }
 
-function utf8(text: string, header: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length > U16_MAX) {
-    throw new BinaryEnvelopeLimitError(`header "${header.slice(0, 64)}" is ${bytes.length} bytes; FastStream's binary envelope holds at most ${U16_MAX} per name or value`);
+/** A u16 byte length, then the UTF-8 bytes; returns the offset after them. */
+function writeString(out: Buffer, text: string, at: number): number {
+  const written = out.write(text, at + 2, 'utf8');
+  out.writeUInt16BE(written, at);
+  return at + 2 + written;
+}
+
+function byteLength(text: string, header: string): number {
+  const length = Buffer.byteLength(text, 'utf8');
+  if (length > U16_MAX) {
+    throw new BinaryEnvelopeLimitError(`header "${header.slice(0, 64)}" is ${length} bytes; FastStream's binary envelope holds at most ${U16_MAX} per name or value`);
   }
-  return bytes;
+  return length;
 }
 
 export function isBinaryEnvelope(bytes: Buffer): boolean {
