@@ -98,6 +98,14 @@ describe('RabbitTransport against a real RabbitMQ', () => {
       deliveryMode: 2,
       timestamp: Date.parse('2024-05-01T10:00:00.000Z') / 1000,
     });
+    // Content type, correlation id and message id travel as properties only, not again in the header table.
+    expect(rabbitCtx.properties.headers).toEqual({
+      'x-source': 'users',
+      'x-event-type': 'user.created',
+      'x-occurred-at': '2024-05-01T10:00:00.000Z',
+      'x-custom': 'yes',
+      'x-nestream-key': 'user-1',
+    });
     expect(rabbitCtx.rawMessage.content.equals(message.body)).toBe(true);
   });
 

@@ -86,7 +86,8 @@ export function interopSuite(target: InteropTarget): void {
         const receipt = await fastStream().received(topics.toFastStream.model, cid);
         expect(receipt.value).toEqual(order);
         expect(receipt.content_type).toBe('application/json');
-        expect(receipt.headers[Headers.messageId]).toBe(messageId);
+        // On RabbitMQ the message id is the AMQP property only (where FastStream's own publisher puts it), not a header too.
+        if (target.name !== 'rabbitmq') expect(receipt.headers[Headers.messageId]).toBe(messageId);
         // FastStream's Kafka parser makes its message id from offset and timestamp; the others read nestream's.
         if (target.name !== 'kafka') expect(receipt.message_id).toBe(messageId);
         expect(receipt.headers[Headers.eventType]).toBe(topics.toFastStream.model);
