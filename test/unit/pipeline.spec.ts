@@ -234,6 +234,7 @@ describe('consume chain', () => {
       ['invalid JSON', { 'content-type': 'application/json' }, Buffer.from('{"a":'), 'invalid-json'],
       ['a __proto__ key', { 'content-type': 'application/json' }, Buffer.from('{"a":{"__proto__":{"polluted":true}}}'), 'forbidden-key'],
       ['a constructor key', { 'content-type': 'application/json' }, Buffer.from('[{"constructor":{"prototype":1}}]'), 'forbidden-key'],
+      ['a __proto__ key spelled with escapes', { 'content-type': 'application/json' }, Buffer.from('{"a":{"\\u005f_pr\\u006fto__":{"polluted":true}}}'), 'forbidden-key'],
       ['an oversize body', { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ s: 'x'.repeat(2_000) })), 'too-large'],
       ['undecodable UTF-8', { 'content-type': 'text/plain' }, Buffer.from([0xff, 0xfe, 0xfd]), 'undecodable'],
     ];
