@@ -6,7 +6,9 @@ export type KafkaRecordHeaders = Readonly<Record<string, Buffer | string | reado
 /** Header values arrive as Buffers (or arrays of them when repeated); the last value wins. */
 export function decodeHeaders(headers: KafkaRecordHeaders | undefined): MessageHeaders {
   const decoded: MessageHeaders = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  // for...in, not Object.entries: no array of pairs per record (the clients' header objects are plain).
+  for (const name in headers) {
+    const value = headers[name];
     const last = Array.isArray(value) ? value[value.length - 1] : value;
     if (last !== undefined) decoded[name] = Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
   }

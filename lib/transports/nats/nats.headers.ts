@@ -93,6 +93,9 @@ export function fromNatsHeaders(natsHeaders: MsgHdrs | undefined): { headers: Me
   return collected.finish();
 }
 
+/** Lengths of the names InboundHeaders takes out or drops (any letter case). */
+const specialNameLengths = new Set([NatsKeyHeader, NatsEncodedHeadersHeader, ...natsInternalHeaders].map((name) => name.length));
+
 /**
  * Collects received headers one by one (from nats.js's `MsgHdrs`, or from the raw header block:
  * nats.raw-headers.ts): nestream's key and encoding headers are taken out, the server's own
@@ -104,6 +107,12 @@ export class InboundHeaders {
   private encodedList?: string;
 
   add(name: string, raw: string): void {
+    // Only a name as long as one of the special ones can be one: the others skip the lowercasing
+    // (a new string, hashed again for the set lookup), which was most of this method's cost.
+    if (!specialNameLengths.has(name.length)) {
+      this.headers[name] = raw;
+      return;
+    }
     const lower = name.toLowerCase();
     if (lower === NatsKeyHeader) this.key = safeDecode(raw);
     else if (lower === NatsEncodedHeadersHeader) this.encodedList = raw;
