@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { encodePayload } from '../core/codec.js';
+import { isoNow } from '../core/iso-now.js';
 import { validatorOf } from '../contracts/contract-validator.js';
 import { Headers, ReplyHeaders, type MessageHeaders } from '../core/headers.js';
 import { ConfigurationError } from '../core/errors.js';
@@ -175,7 +176,7 @@ export class MessageBus {
       [Headers.contentType]: contentType,
       [Headers.messageId]: options.messageId ?? options.headers?.[Headers.messageId] ?? randomUUID(),
       [Headers.eventType]: contract?.name ?? topic,
-      [Headers.occurredAt]: new Date().toISOString(),
+      [Headers.occurredAt]: isoNow(),
       [Headers.source]: this.serviceName,
     };
     if (contract?.version) headers[Headers.eventVersion] = contract.version;
