@@ -64,7 +64,7 @@ export class PlatformaticConnection implements KafkaConnection {
         messages.push({
           topic,
           value: record.value,
-          headers: new Map(Object.entries(record.headers).map(([name, value]) => [Buffer.from(name), Buffer.from(value)])),
+          headers: headerBuffers(record.headers),
           ...(record.key !== null && { key: Buffer.from(record.key) }),
           ...(record.partition !== undefined && { partition: record.partition }),
           ...(record.timestamp !== undefined && { timestamp: BigInt(record.timestamp) }),
@@ -159,4 +159,26 @@ export function causes(error: unknown, depth = 0): ErrorLike[] {
   const e = error as ErrorLike & { cause?: unknown; errors?: unknown };
   const nested = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])].filter((n) => n !== error);
   return [e, ...nested.flatMap((n) => causes(n, depth + 1))];
+}
+
+/**
+ * Header names repeat on every record (nestream's own seven, an app's few): each name's bytes
+ * are made once and shared, read-only, by the records that carry it. The cache stops growing
+ * at NAME_CACHE_LIMIT names, so an app that puts ids in header names costs a Buffer per name,
+ * as before, and no memory.
+ */
+const NAME_CACHE_LIMIT = 256;
+const nameBytes = new Map<string, Buffer>();
+
+function headerBuffers(headers: Record<string, string>): Map<Buffer, Buffer> {
+  const out = new Map<Buffer, Buffer>();
+  for (const name in headers) {
+    let key = nameBytes.get(name);
+    if (!key) {
+      key = Buffer.from(name);
+      if (nameBytes.size < NAME_CACHE_LIMIT) nameBytes.set(name, key);
+    }
+    out.set(key, Buffer.from(headers[name]!));
+  }
+  return out;
 }
