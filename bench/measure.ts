@@ -123,15 +123,28 @@ export async function measureLatency(scenario: Scenario, rate: number, seconds: 
 
   let failure: unknown;
   const onFailed = (error: unknown) => void (failure ??= error);
+  // At most WINDOW.publishes outstanding, as in throughput runs (and in FastStream's twin): an
+  // implementation slower than `rate` waits instead of piling up publishes without bound.
+  let outstanding = 0;
+  const settled = () => void outstanding--;
   const received = awaitReceipts(tracker, total, STALL_MS, 0, total);
   const started = performance.now();
   for (let sent = 0; sent < count; ) {
     if (failure) throw failure;
     const due = Math.min(count, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
-    while (sent < due) publish(warmup + sent++).catch(onFailed);
+    while (sent < due && outstanding < WINDOW.publishes) {
+      outstanding++;
+      publish(warmup + sent++).then(settled, (error: unknown) => {
+        settled();
+        onFailed(error);
+      });
+    }
     await sleep(1);
   }
-  await received;
+  // A publish that failed is why its event never arrives: report that rather than the stall.
+  await received.catch((error: unknown) => {
+    throw failure ?? error;
+  });
   if (failure) throw failure;
   await sleep(DUPLICATE_GRACE_MS);
   assertDelivery(tracker, allowDuplicates);

@@ -11,7 +11,7 @@ import time
 import traceback
 
 from brokers import build, create_kafka_topic
-from flow import ReceiptTracker, publish_window
+from flow import PUBLISHES, ReceiptTracker, publish_window
 from order import OrderCreated, make_order
 
 STALL_S = 30
@@ -84,6 +84,17 @@ async def latency(spec: dict) -> dict:
         await asyncio.gather(publish_window(tracker, 0, warmup, publish), tracker.wait_distinct(warmup, STALL_S))
         failures: list[BaseException] = []
         tasks = set()
+        # At most PUBLISHES outstanding, as in throughput runs: a peer slower than `rate` would
+        # otherwise pile up publishes without bound (on Redis, more than redis-py's pool has
+        # connections: MaxConnectionsError). An event's sentAt is taken when it is published.
+        outstanding = asyncio.Semaphore(PUBLISHES)
+
+        def done(task: asyncio.Task) -> None:
+            tasks.discard(task)
+            outstanding.release()
+            if task.exception():
+                failures.append(task.exception())
+
         received = asyncio.ensure_future(tracker.wait_distinct(total, STALL_S))
         started = time.perf_counter()
         sent = 0
@@ -92,12 +103,19 @@ async def latency(spec: dict) -> dict:
                 raise failures[0]
             due = min(count, int((time.perf_counter() - started) * rate) + 1)
             while sent < due:
+                await outstanding.acquire()
                 task = asyncio.ensure_future(publish(warmup + sent))
                 tasks.add(task)
-                task.add_done_callback(lambda t: (tasks.discard(t), t.exception() and failures.append(t.exception())))
+                task.add_done_callback(done)
                 sent += 1
             await asyncio.sleep(0.001)
-        await received
+        try:
+            await received
+        except RuntimeError:
+            # Events that never arrived because their publish failed: that failure is the cause.
+            if failures:
+                raise failures[0] from None
+            raise
         if failures:
             raise failures[0]
         await asyncio.sleep(DUPLICATE_GRACE_S)
