@@ -31,11 +31,25 @@ redis_cluster_start_node() {
   log "redis cluster node $port started"
 }
 
-# Whether this node already belongs to a cluster of six (it knows other nodes).
+# Whether the nodes already form a cluster of six: any one of them knows the other five. (Not
+# only the first node: that may be the one just restarted after a kill.)
 redis_cluster_formed() {
-  local known
-  known="$(redis_cluster_cli "$1" CLUSTER INFO 2>/dev/null | tr -d '\r' | awk -F: '$1 == "cluster_known_nodes" { print $2 }')"
-  [[ "${known:-0}" -ge 6 ]]
+  local port known
+  for port in "${REDIS_CLUSTER_PORTS[@]}"; do
+    known="$(redis_cluster_cli "$port" CLUSTER INFO 2>/dev/null | tr -d '\r' | awk -F: '$1 == "cluster_known_nodes" { print $2 }')"
+    [[ "${known:-0}" -ge 6 ]] && return 0
+  done
+  return 1
+}
+
+# redis_cluster_wait_loaded <port>: until the node answers PONG. A node restarted with its
+# append-only file answers LOADING meanwhile, CLUSTER INFO included, so it would look unformed.
+redis_cluster_wait_loaded() {
+  local deadline=$((SECONDS + REDIS_CLUSTER_TIMEOUT))
+  until [[ "$(redis_cluster_cli "$1" PING 2>/dev/null | tr -d '\r')" == PONG ]]; do
+    (( SECONDS < deadline )) || die "redis cluster node $1 is still loading its data after ${REDIS_CLUSTER_TIMEOUT}s"
+    sleep 0.2
+  done
 }
 
 redis_cluster_state_ok() {
@@ -47,6 +61,7 @@ cluster_redis_up() {
   local port
   for port in "${REDIS_CLUSTER_PORTS[@]}"; do redis_cluster_start_node "$port"; done
   for port in "${REDIS_CLUSTER_PORTS[@]}"; do wait_port "$port" 30 "redis cluster node $port"; done
+  for port in "${REDIS_CLUSTER_PORTS[@]}"; do redis_cluster_wait_loaded "$port"; done
   if ! redis_cluster_formed "${REDIS_CLUSTER_PORTS[0]}"; then
     local addresses=()
     for port in "${REDIS_CLUSTER_PORTS[@]}"; do addresses+=("127.0.0.1:$port"); done
