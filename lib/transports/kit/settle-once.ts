@@ -55,7 +55,7 @@ class OnceDelivery implements SettleOnceDelivery {
   }
 
   nack(options?: NackOptions): Promise<void> {
-    return this.settling ?? this.once({ kind: 'nack', delayMs: Math.max(0, options?.delayMs ?? 0) });
+    return this.once({ kind: 'nack', delayMs: Math.max(0, options?.delayMs ?? 0) });
   }
 
   private once(next: Settlement): Promise<void> {
