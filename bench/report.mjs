@@ -36,6 +36,8 @@ export function ratios(row) {
 
 const fmt = (v, unit = '') => (v === null || v === undefined ? 'n/a' : `${v.toLocaleString('en-US')}${unit}`);
 const lat = (s) => (s?.latency ? `${s.latency.p50Ms} / ${s.latency.p99Ms}` : 'n/a');
+/** A cell of an implementation whose run failed says so, rather than 'n/a' (which means: not run on this broker). */
+const cell = (row, impl, text) => (row.failures?.[impl] ? 'FAILED' : text);
 const PEERS = ['raw', 'nest', 'nest-validation', 'faststream'];
 const LABEL = { nestream: 'nestream', raw: 'raw', nest: 'nest', 'nest-validation': 'nest+validation', faststream: 'FastStream' };
 
@@ -54,18 +56,13 @@ export function table(rows) {
     `| --- |${' ---: |'.repeat(impls.length * 2)}`,
   ];
   for (const row of rows) {
-    if (row.error) {
-      const failed = `| ${row.broker} | FAILED: ${row.error.replace(/\|/g, '/').slice(0, 200)} |`;
-      throughput.push(failed);
-      cost.push(failed);
-      continue;
-    }
     const r = row.ratios;
     const vs = { raw: r.throughputVsRaw, nest: r.throughputVsNest, 'nest-validation': r.throughputVsNestValidation, faststream: r.throughputVsFaststream };
-    throughput.push(`| ${row.broker} | ${impls.map((i) => fmt(row[i]?.msgsPerSec)).join(' | ')} | ${PEERS.map((p) => fmt(vs[p], '×')).join(' | ')} |`);
-    cost.push(`| ${row.broker} | ${impls.map((i) => fmt(row[i]?.cpuUsPerMsg)).join(' | ')} | ${impls.map((i) => lat(row[i])).join(' | ')} |`);
+    throughput.push(`| ${row.broker} | ${impls.map((i) => cell(row, i, fmt(row[i]?.msgsPerSec))).join(' | ')} | ${PEERS.map((p) => cell(row, p, fmt(vs[p], '×'))).join(' | ')} |`);
+    cost.push(`| ${row.broker} | ${impls.map((i) => cell(row, i, fmt(row[i]?.cpuUsPerMsg))).join(' | ')} | ${impls.map((i) => cell(row, i, lat(row[i]))).join(' | ')} |`);
   }
-  return [...throughput, '', ...cost].join('\n');
+  const failures = rows.flatMap((row) => Object.entries(row.failures ?? {}).map(([impl, error]) => `- ${row.broker} ${LABEL[impl]} FAILED: ${error.replace(/\s+/g, ' ').slice(0, 300)}`));
+  return [...throughput, '', ...cost, ...(failures.length ? ['', ...failures] : [])].join('\n');
 }
 
 export function memoryLine(memory) {

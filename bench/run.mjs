@@ -76,27 +76,37 @@ async function benchBroker(broker) {
   const impls = implementations(broker);
   const throughput = Object.fromEntries(impls.map((impl) => [impl, []]));
   const latency = {};
-  try {
-    for (let rep = 0; rep < sizes.reps; rep++) {
-      for (const impl of rotated(impls, rep)) {
-        const r = await child({ broker, impl, mode: 'throughput', n: sizes.n, warmup: sizes.warmup });
+  const failures = {};
+  // A failed run (lost messages, an error) ends that implementation's runs on this broker and
+  // fails the bench, but its peers' figures are still measured and reported.
+  const measure = async (impl, spec, keep) => {
+    if (failures[impl]) return;
+    try {
+      keep(await child({ broker, impl, ...spec }));
+    } catch (error) {
+      failed = true;
+      failures[impl] = error.message;
+      log(`${broker} ${impl} FAILED: ${error.message}`);
+    }
+  };
+  for (let rep = 0; rep < sizes.reps; rep++) {
+    for (const impl of rotated(impls, rep)) {
+      await measure(impl, { mode: 'throughput', n: sizes.n, warmup: sizes.warmup }, (r) => {
         log(`${broker} ${impl} throughput ${rep + 1}/${sizes.reps}: ${Math.round(r.msgsPerSec).toLocaleString('en-US')} msgs/s, ${r.cpuUsPerMsg.toFixed(1)} µs CPU/msg`);
         throughput[impl].push(r);
-      }
+      });
     }
-    for (const impl of impls) {
-      const r = await child({ broker, impl, mode: 'latency', n: 0, warmup: sizes.latencyWarmup, rate: sizes.rate, seconds: sizes.seconds });
+  }
+  for (const impl of impls) {
+    await measure(impl, { mode: 'latency', n: 0, warmup: sizes.latencyWarmup, rate: sizes.rate, seconds: sizes.seconds }, (r) => {
       log(`${broker} ${impl} latency at ${sizes.rate}/s: p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`);
       latency[impl] = r;
-    }
-  } catch (error) {
-    failed = true;
-    log(`${broker} FAILED: ${error.message}`);
-    return { broker, error: error.message };
+    });
   }
   const row = { broker };
-  for (const impl of IMPLEMENTATIONS) row[impl] = summarize(throughput[impl], latency[impl]);
+  for (const impl of IMPLEMENTATIONS) row[impl] = failures[impl] ? null : summarize(throughput[impl], latency[impl]);
   row.ratios = ratios(row);
+  if (Object.keys(failures).length > 0) row.failures = failures;
   return row;
 }
 
