@@ -39,6 +39,9 @@ export class PlatformaticGroupMember implements GroupMember {
   private readonly queues = new Map<string, PartitionQueue>();
   private readonly running = new Map<string, RunningBatch>();
   private readonly guard = new SkipGuard();
+  /** The partitions assigned to this member (`topic|partition`), as of `ownedAsOf` (the client replaces its array on every change). */
+  private owned: ReadonlySet<string> = new Set();
+  private ownedAsOf: unknown;
   /** Between a rebalance's start and the join that ends it: the stream reads every partition again from its committed offset after it. */
   private rejoining = false;
   /** The leader epoch of each partition's last message, which a commit names. */
@@ -84,8 +87,12 @@ export class PlatformaticGroupMember implements GroupMember {
   }
 
   async commit(positions: readonly CommitPosition[]): Promise<void> {
+    // Kafka takes a commit from any member of the current generation, owner or not: one for a
+    // partition that went to another member would move that member's position.
+    const own = positions.filter(({ topic, partition }) => this.owns(`${topic}|${partition}`));
+    if (own.length === 0) return;
     await this.consumer.commit({
-      offsets: positions.map(({ topic, partition, offset }) => ({
+      offsets: own.map(({ topic, partition, offset }) => ({
         topic,
         partition,
         offset: BigInt(offset),
@@ -113,9 +120,13 @@ export class PlatformaticGroupMember implements GroupMember {
     const generation = (message.metadata as { consumer?: { generationId?: number } } | undefined)?.consumer?.generationId;
     if (generation !== undefined && generation !== this.consumer.generationId) {
       // Read under an older generation: the partition may be someone else's now; if not, the stream must read it again.
-      if (this.assigned().has(key)) this.guard.letGo(key, message.offset);
+      if (this.owns(key)) this.guard.letGo(key, message.offset);
       return;
     }
+    // A fetch sent before the last join can answer after it, stamped with the new generation:
+    // a partition that went to another member at that join is the other member's to read from
+    // the committed offset. Handling it here would commit past messages nobody handled.
+    if (!this.owns(key)) return;
     let queue = this.queues.get(key);
     if (!queue) this.queues.set(key, (queue = { topic: message.topic, partition: message.partition, messages: [] }));
     const read = this.guard.check(key, message.offset);
@@ -216,6 +227,16 @@ export class PlatformaticGroupMember implements GroupMember {
     if (this.rejoining) return;
     const [topic, partition] = key.split('|');
     this.crash(new Error(`the stream of ${topic}[${partition}] in group ${this.init.groupId} read offset ${offset} past unhandled offset ${this.guard.from(key)} (a fetch from before a rejoin answered after it); the member restarts to read from the committed offset`));
+  }
+
+  /** Whether a partition is this member's now: what it may handle and commit. */
+  private owns(key: string): boolean {
+    const assignments = this.consumer.assignments;
+    if (assignments !== this.ownedAsOf) {
+      this.ownedAsOf = assignments;
+      this.owned = this.assigned();
+    }
+    return this.owned.has(key);
   }
 
   private assigned(): Set<string> {
