@@ -13,6 +13,8 @@ export class KafkajsGroupMember implements GroupMember {
   private readonly heartbeatIntervalMs: number;
   /** Topics assigned at the last join, so `stopFetching()` can pause them. */
   private assigned: string[] = [];
+  /** Partitions assigned at the last join (`topic|partition`): the only ones this member handles and commits. */
+  private owned: ReadonlySet<string> = new Set();
 
   constructor(
     kafka: Kafka,
@@ -42,7 +44,10 @@ export class KafkajsGroupMember implements GroupMember {
   }
 
   commit(positions: readonly CommitPosition[]): Promise<void> {
-    return this.consumer.commitOffsets([...positions]);
+    // Kafka takes a commit from any member of the current generation, owner or not: one for a
+    // partition that went to another member would move that member's position.
+    const own = positions.filter(({ topic, partition }) => this.owned.has(`${topic}|${partition}`));
+    return own.length === 0 ? Promise.resolve() : this.consumer.commitOffsets(own);
   }
 
   stopFetching(): void {
@@ -61,6 +66,8 @@ export class KafkajsGroupMember implements GroupMember {
 
   private async handle(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    // A batch of a partition this member no longer owns (fetched before the last join) is the new owner's to read.
+    if (!this.owned.has(`${batch.topic}|${batch.partition}`)) return;
     const heartbeat = (): Promise<void> => payload.heartbeat();
     // kafkajs heartbeats only between batches; a long batch keeps the membership alive itself.
     const keepAlive = setInterval(() => heartbeat().catch((error: unknown) => this.heartbeatFailed(error)), this.heartbeatIntervalMs);
@@ -87,7 +94,9 @@ export class KafkajsGroupMember implements GroupMember {
     const { consumer, init } = this;
     const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT } = consumer.events;
     consumer.on(GROUP_JOIN, (event) => {
-      this.assigned = Object.keys(event.payload.memberAssignment);
+      const assignment = event.payload.memberAssignment;
+      this.assigned = Object.keys(assignment);
+      this.owned = new Set(this.assigned.flatMap((topic) => assignment[topic]!.map((partition) => `${topic}|${partition}`)));
       init.events.joined(this.assigned);
     });
     consumer.on(REBALANCING, () => init.events.rebalancing());
