@@ -60,8 +60,9 @@ describe.each(CLUSTER_TARGETS.map((t) => [t.name, t] as const))('%s cluster: con
       const pending = new Set<Promise<void>>();
       const begin = Date.now();
       // N events, then (if the newcomer has not handled one yet) more at the same rate until it has,
-      // for at most TAIL_MS: a group's rebalance on join can outlast the run (Kafka: about 20 s with
-      // these timeouts, measured as 'newcomer ready after'), and a member that joined must still get work.
+      // for at most TAIL_MS: a group's rebalance on join can outlast the run (Kafka: about 20 s when the
+      // kill at 5/6 lands before the newcomer joined, since the join then waits out the dead member's
+      // session timeout; measured as 'newcomer ready after'), and a member that joined must still get work.
       let published = 0;
       const tailEnds = begin + (N * 1000) / RATE + TAIL_MS;
       for (let i = 0; i < N || (!newcomer?.done.size && Date.now() < tailEnds); i++) {
