@@ -1,5 +1,6 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { CommitPosition, FetchedBatch, GroupMember, GroupMemberInit } from './kafka.connection.js';
+import { OwnedPartitions, partitionKey } from './owned-partitions.js';
 
 const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
@@ -13,8 +14,8 @@ export class KafkajsGroupMember implements GroupMember {
   private readonly heartbeatIntervalMs: number;
   /** Topics assigned at the last join, so `stopFetching()` can pause them. */
   private assigned: string[] = [];
-  /** Partitions assigned at the last join (`topic|partition`): the only ones this member handles and commits. */
-  private owned: ReadonlySet<string> = new Set();
+  /** Partitions assigned at the last join: the only ones this member handles and commits. */
+  private owned = OwnedPartitions.NONE;
 
   constructor(
     kafka: Kafka,
@@ -44,9 +45,7 @@ export class KafkajsGroupMember implements GroupMember {
   }
 
   commit(positions: readonly CommitPosition[]): Promise<void> {
-    // Kafka takes a commit from any member of the current generation, owner or not: one for a
-    // partition that went to another member would move that member's position.
-    const own = positions.filter(({ topic, partition }) => this.owned.has(`${topic}|${partition}`));
+    const own = this.owned.committable(positions);
     return own.length === 0 ? Promise.resolve() : this.consumer.commitOffsets(own);
   }
 
@@ -67,7 +66,7 @@ export class KafkajsGroupMember implements GroupMember {
   private async handle(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     // A batch of a partition this member no longer owns (fetched before the last join) is the new owner's to read.
-    if (!this.owned.has(`${batch.topic}|${batch.partition}`)) return;
+    if (!this.owned.has(partitionKey(batch.topic, batch.partition))) return;
     const heartbeat = (): Promise<void> => payload.heartbeat();
     // kafkajs heartbeats only between batches; a long batch keeps the membership alive itself.
     const keepAlive = setInterval(() => heartbeat().catch((error: unknown) => this.heartbeatFailed(error)), this.heartbeatIntervalMs);
@@ -96,7 +95,7 @@ export class KafkajsGroupMember implements GroupMember {
     consumer.on(GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment;
       this.assigned = Object.keys(assignment);
-      this.owned = new Set(this.assigned.flatMap((topic) => assignment[topic]!.map((partition) => `${topic}|${partition}`)));
+      this.owned = new OwnedPartitions(this.assigned.map((topic) => ({ topic, partitions: assignment[topic]! })));
       init.events.joined(this.assigned);
     });
     consumer.on(REBALANCING, () => init.events.rebalancing());

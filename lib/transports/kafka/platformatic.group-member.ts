@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerOptions, Message, MessagesStream } from '@platformatic/kafka';
 import type { CommitPosition, FetchedBatch, GroupMember, GroupMemberInit } from './kafka.connection.js';
 import type { KafkaRecord } from './kafka.context.js';
+import { OwnedPartitions, partitionKey } from './owned-partitions.js';
 import { PROTOCOLS, subscriptionAwareAssigner } from './platformatic.assigner.js';
 import { SkipGuard } from './platformatic.skip-guard.js';
 
@@ -39,8 +40,8 @@ export class PlatformaticGroupMember implements GroupMember {
   private readonly queues = new Map<string, PartitionQueue>();
   private readonly running = new Map<string, RunningBatch>();
   private readonly guard = new SkipGuard();
-  /** The partitions assigned to this member (`topic|partition`), as of `ownedAsOf` (the client replaces its array on every change). */
-  private owned: ReadonlySet<string> = new Set();
+  /** The partitions assigned to this member, as of `ownedAsOf` (the client replaces its array on every change). */
+  private owned = OwnedPartitions.NONE;
   private ownedAsOf: unknown;
   /** Between a rebalance's start and the join that ends it: the stream reads every partition again from its committed offset after it. */
   private rejoining = false;
@@ -87,16 +88,14 @@ export class PlatformaticGroupMember implements GroupMember {
   }
 
   async commit(positions: readonly CommitPosition[]): Promise<void> {
-    // Kafka takes a commit from any member of the current generation, owner or not: one for a
-    // partition that went to another member would move that member's position.
-    const own = positions.filter(({ topic, partition }) => this.owns(`${topic}|${partition}`));
+    const own = this.ownedNow().committable(positions);
     if (own.length === 0) return;
     await this.consumer.commit({
       offsets: own.map(({ topic, partition, offset }) => ({
         topic,
         partition,
         offset: BigInt(offset),
-        leaderEpoch: this.leaderEpochs.get(`${topic}|${partition}`) ?? -1,
+        leaderEpoch: this.leaderEpochs.get(partitionKey(topic, partition)) ?? -1,
       })),
     });
   }
@@ -116,17 +115,17 @@ export class PlatformaticGroupMember implements GroupMember {
 
   private receive(message: BufferMessage): void {
     if (!this.fetching) return;
-    const key = `${message.topic}|${message.partition}`;
+    const key = partitionKey(message.topic, message.partition);
     const generation = (message.metadata as { consumer?: { generationId?: number } } | undefined)?.consumer?.generationId;
     if (generation !== undefined && generation !== this.consumer.generationId) {
       // Read under an older generation: the partition may be someone else's now; if not, the stream must read it again.
-      if (this.owns(key)) this.guard.letGo(key, message.offset);
+      if (this.ownedNow().has(key)) this.guard.letGo(key, message.offset);
       return;
     }
     // A fetch sent before the last join can answer after it, stamped with the new generation:
     // a partition that went to another member at that join is the other member's to read from
     // the committed offset. Handling it here would commit past messages nobody handled.
-    if (!this.owns(key)) return;
+    if (!this.ownedNow().has(key)) return;
     let queue = this.queues.get(key);
     if (!queue) this.queues.set(key, (queue = { topic: message.topic, partition: message.partition, messages: [] }));
     const read = this.guard.check(key, message.offset);
@@ -194,7 +193,7 @@ export class PlatformaticGroupMember implements GroupMember {
     }
     // Abandoned for a rebalance that has not joined yet (a join marks what runs at that moment). A batch cut
     // short by a close marks nothing: the member is leaving, and a false skip would restart it before its last commit.
-    if (this.rejoining && running.generation === this.consumer.generationId) this.letGoUnsettled(`${queue.topic}|${queue.partition}`, running);
+    if (this.rejoining && running.generation === this.consumer.generationId) this.letGoUnsettled(partitionKey(queue.topic, queue.partition), running);
   }
 
   private letGoUnsettled(key: string, running: RunningBatch): void {
@@ -229,18 +228,14 @@ export class PlatformaticGroupMember implements GroupMember {
     this.crash(new Error(`the stream of ${topic}[${partition}] in group ${this.init.groupId} read offset ${offset} past unhandled offset ${this.guard.from(key)} (a fetch from before a rejoin answered after it); the member restarts to read from the committed offset`));
   }
 
-  /** Whether a partition is this member's now: what it may handle and commit. */
-  private owns(key: string): boolean {
+  /** The partitions this member owns now: what it may handle and commit (made again only when the assignment changed). */
+  private ownedNow(): OwnedPartitions {
     const assignments = this.consumer.assignments;
     if (assignments !== this.ownedAsOf) {
       this.ownedAsOf = assignments;
-      this.owned = this.assigned();
+      this.owned = new OwnedPartitions(assignments ?? []);
     }
-    return this.owned.has(key);
-  }
-
-  private assigned(): Set<string> {
-    return new Set((this.consumer.assignments ?? []).flatMap(({ topic, partitions }) => partitions.map((p) => `${topic}|${p}`)));
+    return this.owned;
   }
 
   private crash(error: unknown): void {
@@ -258,7 +253,7 @@ export class PlatformaticGroupMember implements GroupMember {
       // The stream reads every assigned partition again from its committed offset: what is not settled now must come again.
       for (const [key, running] of this.running) this.letGoUnsettled(key, running);
       this.dropWaiting();
-      this.guard.keepOnly(this.assigned());
+      this.guard.keepOnly(this.ownedNow().keys);
       this.rejoining = false;
       init.events.joined([...new Set((payload.assignments ?? []).map((a) => a.topic))]);
     });
