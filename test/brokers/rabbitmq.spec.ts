@@ -369,6 +369,65 @@ describe('RabbitTransport against a real RabbitMQ', () => {
     expect(transport.health().status).toBe('up');
   });
 
+  it('acks handlers that finish out of order, between nacks and rejects, with none lost or repeated (coalesced acks)', async () => {
+    const transport = rabbit();
+    const topic = `coalesce.${uid()}`;
+    const queue = `coalesce.${topic}`;
+    const count = 300;
+    // Every 7th is nacked once (back to the queue), every 11th rejected (dropped); delays put the finishes out of order.
+    const { inbox, subscription } = await consume(
+      transport,
+      topic,
+      'coalesce',
+      async (delivery) => {
+        const n = JSON.parse(delivery.message.body.toString()) as number;
+        await sleep((n * 37) % 13);
+        if (n % 7 === 0 && delivery.message.deliveryAttempt === 1) await delivery.nack();
+        else if (n % 11 === 0) await delivery.reject();
+        else await delivery.ack();
+      },
+      8,
+    );
+    await Promise.all(Array.from({ length: count }, (_, n) => transport.publish({ topic, body: json(n), headers: {} })));
+    const renacked = [...Array(count).keys()].filter((n) => n % 7 === 0).length;
+    const all = await inbox.waitFor(count + renacked);
+    await subscription.close();
+    const times = new Map<number, number>();
+    for (const delivery of all) {
+      const n = JSON.parse(delivery.message.body.toString()) as number;
+      times.set(n, (times.get(n) ?? 0) + 1);
+    }
+    expect([...times.keys()].sort((a, b) => a - b)).toEqual([...Array(count).keys()]);
+    for (const [n, seen] of times) expect([n, seen]).toEqual([n, n % 7 === 0 ? 2 : 1]);
+    // Closed: an ack that was never written would have put its message back in the queue.
+    expect(await admin.queue(queue)).toMatchObject({ messageCount: 0, consumerCount: 0 });
+  });
+
+  it('keeps acking the deliveries after one that is still running, so a slow message does not hold the prefetch window', async () => {
+    const transport = rabbit();
+    const topic = `slowhead.${uid()}`;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const { inbox } = await consume(
+      transport,
+      topic,
+      'slowhead',
+      async (delivery) => {
+        if (JSON.parse(delivery.message.body.toString()) === 0) await released;
+        await delivery.ack();
+      },
+      2,
+      { prefetch: 2 },
+    );
+    for (let n = 0; n < 30; n++) await transport.publish({ topic, body: json(n), headers: {} });
+    // With the acks after the first one held back, two unacked deliveries would fill the window at the third.
+    await inbox.waitFor(30);
+    release();
+    await eventually('every ack to reach the broker', async () => ((await admin.queue(`slowhead.${topic}`))?.messageCount === 0 ? true : undefined));
+    await transport.close();
+    expect(await admin.queue(`slowhead.${topic}`)).toMatchObject({ messageCount: 0 });
+  });
+
   it('drains in-flight handlers on close and sends their acks before closing the channel', async () => {
     const transport = rabbit();
     const topic = `drain.${uid()}`;

@@ -9,6 +9,7 @@ import { rabbitDelivery, type RabbitDelivery } from '../rabbit.delivery.js';
 import { DEFAULTS, type RabbitQueueOptions } from '../rabbit.options.js';
 import type { RabbitPublisher } from '../rabbit.publisher.js';
 import type { RabbitTopology } from '../rabbit.topology.js';
+import { AckCoalescer, type OpenDelivery } from './ack-coalescer.js';
 
 export interface QueueConsumerSpec {
   /** The queue with its bindings; declared before every (re)consume. */
@@ -29,6 +30,8 @@ export class RabbitQueueConsumer {
   state: 'starting' | 'consuming' | 'down' | 'closing' | 'closed' = 'starting';
   lastError?: string;
   private channel?: Channel;
+  /** The acks of `channel`, which only it writes (ack-coalescer.ts). */
+  private acks?: AckCoalescer;
   private channelModel?: ChannelModel;
   private consumerTag?: string;
   private attaching?: Promise<void>;
@@ -94,8 +97,11 @@ export class RabbitQueueConsumer {
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
     this.consumerTag = undefined;
     await this.dispatcher.close();
+    // The finished handlers' acks go out before the channel closes, or the broker redelivers them.
+    this.acks?.flush();
     this.state = 'closed';
     this.channel = undefined;
+    this.acks = undefined;
     await channel?.close().catch(() => undefined);
   }
 
@@ -113,8 +119,9 @@ export class RabbitQueueConsumer {
     if (this.isStopping()) return;
     if (!this.channel || this.channelModel !== model) await this.openChannel(model);
     const channel = this.channel!;
+    const acks = this.acks!;
     if (!this.consumerTag) {
-      const reply = await channel.consume(this.queueName, (message) => this.onMessage(channel, message), { noAck: false });
+      const reply = await channel.consume(this.queueName, (message) => this.onMessage(channel, acks, message), { noAck: false });
       this.consumerTag = reply.consumerTag;
     }
     this.state = 'consuming';
@@ -131,16 +138,18 @@ export class RabbitQueueConsumer {
     channel.on('close', () => {
       if (this.channel !== channel) return;
       this.channel = undefined;
+      this.acks = undefined;
       this.consumerTag = undefined;
       this.scheduleRestart();
     });
     // Per-consumer prefetch (RabbitMQ applies a non-global qos to the consumers that follow).
     await channel.prefetch(this.prefetch, false);
     this.channel = channel;
+    this.acks = new AckCoalescer(channel, (error) => this.settledOnClosedChannel(error));
     this.channelModel = model;
   }
 
-  private onMessage(channel: Channel, message: ConsumeMessage | null): void {
+  private onMessage(channel: Channel, acks: AckCoalescer, message: ConsumeMessage | null): void {
     if (message === null) {
       // The broker cancelled us: the queue was deleted (or failed over). Declare it again.
       if (channel !== this.channel) return;
@@ -150,7 +159,8 @@ export class RabbitQueueConsumer {
       this.scheduleRestart(0);
       return;
     }
-    this.dispatcher.offer(rabbitDelivery(message, channel, (settlement) => this.settle(channel, message, settlement)));
+    const open = acks.track(message);
+    this.dispatcher.offer(rabbitDelivery(message, channel, (settlement) => this.settle(channel, acks, open, settlement)));
   }
 
   private handle(delivery: RabbitDelivery): Promise<void> {
@@ -159,38 +169,44 @@ export class RabbitQueueConsumer {
     return this.spec.handler(delivery);
   }
 
-  private async settle(channel: Channel, message: ConsumeMessage, settlement: Settlement): Promise<void> {
+  private async settle(channel: Channel, acks: AckCoalescer, open: OpenDelivery, settlement: Settlement): Promise<void> {
     switch (settlement.kind) {
       case 'ack':
-        return this.onChannel(channel, (ch) => ch.ack(message));
+        return acks.ack(open);
       case 'reject':
-        return this.onChannel(channel, (ch) => ch.nack(message, false, false));
+        return this.nackNow(channel, acks, open, false);
       case 'nack':
-        if (settlement.delayMs <= 0) return this.onChannel(channel, (ch) => ch.nack(message, false, true));
-        return this.redeliverLater(channel, message, settlement.delayMs);
+        if (settlement.delayMs <= 0) return this.nackNow(channel, acks, open, true);
+        return this.redeliverLater(channel, acks, open, settlement.delayMs);
     }
   }
 
   /** A copy waits in a retry queue (confirmed), then the original is acked; if the copy fails, the original is requeued now. */
-  private async redeliverLater(channel: Channel, message: ConsumeMessage, delayMs: number): Promise<void> {
+  private async redeliverLater(channel: Channel, acks: AckCoalescer, open: OpenDelivery, delayMs: number): Promise<void> {
     // The channel is gone, so the broker redelivers the original; a copy would duplicate it.
     if (channel !== this.channel) return;
     try {
-      await this.publisher.publishRetryCopy(this.queueName, message, delayMs);
+      await this.publisher.publishRetryCopy(this.queueName, open.message, delayMs);
     } catch (error) {
       this.logger.warn(`could not delay a message of queue "${this.queueName}" (${messageOf(error)}); requeueing it now`);
-      return this.onChannel(channel, (ch) => ch.nack(message, false, true));
+      return this.nackNow(channel, acks, open, true);
     }
-    this.onChannel(channel, (ch) => ch.ack(message));
+    acks.ack(open);
   }
 
-  private onChannel(channel: Channel, settle: (channel: Channel) => void): void {
+  /** basic.nack at once (a reject when not requeued), in the order the handlers settle. */
+  private nackNow(channel: Channel, acks: AckCoalescer, open: OpenDelivery, requeue: boolean): void {
+    acks.written(open);
     try {
-      settle(channel);
+      channel.nack(open.message, false, requeue);
     } catch (error) {
-      // A closed channel: the broker already put the message back in the queue.
-      this.logger.debug(`settling on a closed channel of queue "${this.queueName}": ${messageOf(error)}`);
+      this.settledOnClosedChannel(error);
     }
+  }
+
+  private settledOnClosedChannel(error: unknown): void {
+    // The broker already put the channel's unsettled messages back in the queue.
+    this.logger.debug(`settling on a closed channel of queue "${this.queueName}": ${messageOf(error)}`);
   }
 
   private failed(error: unknown): void {
