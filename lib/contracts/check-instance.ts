@@ -38,6 +38,16 @@ function checkObject(object: Record<string, unknown>, plan: ClassPlan): Validati
 }
 
 /**
+ * True when every property rule of the plan passes on this object, of any class (a plain
+ * payload), whitelist aside: `checkerOf` asks it only of objects whose keys are all the plan's.
+ */
+export function propertiesPass(object: Record<string, unknown>, plan: ClassPlan): boolean {
+  if (plan.unknown) return false;
+  for (const property of plan.properties) if (checkProperty(object, object[property.name], property.name, property)) return false;
+  return true;
+}
+
+/**
  * One property (or, for @ValidateNested arrays, one element: `object` is then the array, and
  * `property` its elements' view: nested rules only, as in class-validator).
  */

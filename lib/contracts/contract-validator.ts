@@ -3,9 +3,9 @@ import { validate, validateSync, type ValidationError, type ValidatorOptions } f
 import type { ContractMetadata } from '../core/contract.js';
 import { MessageValidationError, type ValidationIssue } from '../core/errors.js';
 import { isStandardSchema } from '../core/standard-schema.js';
-import { checkInstance, NEEDS_CLASS_VALIDATOR } from './check-instance.js';
+import { checkInstance, NEEDS_CLASS_VALIDATOR, propertiesPass } from './check-instance.js';
 import { planOf, type ClassPlan } from './compile-contract.js';
-import { NOT_PLAIN } from './plain-instance.js';
+import { buildsPlainCopies, copiesAsIs, NOT_PLAIN } from './plain-instance.js';
 import { schemaValidator } from './schema-validator.js';
 import { validatesSynchronously } from './sync-validation.js';
 
@@ -31,6 +31,70 @@ export function validatorOf(contract: ContractMetadata): PayloadValidator {
     validators.set(contract, validator);
   }
   return validator;
+}
+
+const checkers = new WeakMap<ContractMetadata, PayloadValidator>();
+
+/**
+ * The verdict of `validatorOf(contract)` without, where it can, the instance: for publishers,
+ * which send the payload they were given and drop the instance. It throws what the validator
+ * throws and returns a promise when the validator does; what it returns otherwise is not the
+ * event. (Built on first use and kept.)
+ */
+export function checkerOf(contract: ContractMetadata): PayloadValidator {
+  let checker = checkers.get(contract);
+  if (!checker) {
+    checker = (contract.schema ? undefined : plainChecker(contract)) ?? validatorOf(contract);
+    checkers.set(contract, checker);
+  }
+  return checker;
+}
+
+/**
+ * When the contract class builds instances that are key-for-key copies of a plain payload, the
+ * compiled checks run on the payload itself: the instance would hold the same keys and values,
+ * so a payload that passes makes an instance that passes. Anything else, and every payload that
+ * fails (whose issues name the class), goes through the validator, so verdicts and issues are
+ * the validator's (the differential test compares the two).
+ */
+function plainChecker(contract: ContractMetadata): PayloadValidator | undefined {
+  const plan = planOf(contract.target);
+  if (!plan?.build || !buildsPlainCopies(contract.target as Constructor)) return undefined;
+  const validate = validatorOf(contract);
+  return (payload) => (isCheckableAsIs(payload, plan) && passesAsIs(payload as Record<string, unknown>, plan) ? payload : validate(payload));
+}
+
+/**
+ * The payload is a plain object whose keys are all the contract's own properties (a payload
+ * with any other key fails the whitelist: the validator words that), each holding a value the
+ * builder copies as it is. The plan never has a property named like an Object.prototype member
+ * (compile-contract.ts), so the builder skips none of these keys.
+ */
+function isCheckableAsIs(payload: unknown, plan: ClassPlan): boolean {
+  if (payload === null || typeof payload !== 'object' || Object.getPrototypeOf(payload) !== Object.prototype) return false;
+  if (typeof (payload as { then?: unknown }).then === 'function') return false;
+  const grouped = plan.grouped;
+  let seen = 0;
+  for (const key in payload) {
+    if (!Object.hasOwn(payload, key) || !Object.hasOwn(grouped, key) || grouped[key]!.length === 0) return false;
+    const value = (payload as Record<string, unknown>)[key];
+    if (typeof value === 'object' && value !== null && !copiesAsIs(value)) return false;
+    seen++;
+  }
+  if (seen === plan.properties.length) return true;
+  // A non-enumerable own property is read by a check but not copied onto the instance.
+  for (const property of plan.properties) if (Object.hasOwn(payload, property.name) && !Object.prototype.propertyIsEnumerable.call(payload, property.name)) return false;
+  return true;
+}
+
+function passesAsIs(payload: Record<string, unknown>, plan: ClassPlan): boolean {
+  try {
+    return propertiesPass(payload, plan);
+  } catch (error) {
+    // A nested object of a class that is not compiled: the validator's path decides.
+    if (error === NEEDS_CLASS_VALIDATOR) return false;
+    throw error;
+  }
 }
 
 /**

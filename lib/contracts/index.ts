@@ -8,7 +8,7 @@ export {
   type PropertyTransform,
   type ValidationMetadata,
 } from './contract-rules.js';
-export { validatorOf, validateContract, type PayloadValidator } from './contract-validator.js';
+export { checkerOf, validatorOf, validateContract, type PayloadValidator } from './contract-validator.js';
 export { planOf } from './compile-contract.js';
 export { defineContract, type SchemaContract, type EventOf, type EventInputOf } from './define-contract.js';
 export { schemaIssues } from './schema-validator.js';

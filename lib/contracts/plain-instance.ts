@@ -65,3 +65,45 @@ function isPlainObject(value: object): boolean {
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
+
+/**
+ * True when the builder would make an instance equal to the payload, key for key: objects of
+ * this class start empty (no field initialisers) and inherit nothing but Object.prototype's
+ * members (every class up the chain has only its constructor). Then checking the payload itself
+ * reads what checking the instance reads (see `copiesAsIs`).
+ */
+export function buildsPlainCopies(target: new () => object): boolean {
+  let instance: object;
+  try {
+    instance = new target();
+  } catch {
+    return false;
+  }
+  if (Reflect.ownKeys(instance).length > 0) return false;
+  for (let prototype = target.prototype as object | null; prototype && prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype) as object | null) {
+    const own = Reflect.ownKeys(prototype);
+    if (own.length !== 1 || own[0] !== 'constructor') return false;
+  }
+  return true;
+}
+
+/**
+ * True when copyKeys would copy every key and value of the payload as it is, at every depth:
+ * plain objects and hole-free plain arrays of them and of primitives, with no key the copy skips
+ * (any name Object.prototype has: `__proto__`, `constructor`, its methods) and no thenable.
+ * Allocates nothing.
+ */
+export function copiesAsIs(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let index = 0; index < value.length; index++) if (!(index in value) || !copiesAsIs(value[index])) return false;
+    return true;
+  }
+  if (!isPlainObject(value) || typeof (value as { then?: unknown }).then === 'function') return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) return false; // an inherited enumerable key: a null-prototype chain
+    if (key in Object.prototype || !copiesAsIs((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}

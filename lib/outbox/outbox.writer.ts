@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { TransportRegistry } from '../config/transport-registry.js';
 import type { ContractMetadata } from '../core/contract.js';
 import { ConfigurationError } from '../core/errors.js';
-import { validatorOf } from '../contracts/contract-validator.js';
+import { checkerOf } from '../contracts/contract-validator.js';
 import { MessageBus, type PublishOptions } from '../publishing/message-bus.js';
 import { sqlOf, type OutboxTransaction } from './adapters/transaction-handle.js';
 import type { OutboxModuleOptions } from './outbox.options.js';
@@ -39,8 +39,8 @@ export class OutboxWriter {
   async write(tx: OutboxTransaction, target: ContractMetadata | string, payload: unknown, options: PublishOptions = {}): Promise<OutboxReceipt> {
     const contract = typeof target === 'string' ? undefined : target;
     const topic = contract?.name ?? (target as string);
-    // The contract's one cached validator, the same the bus and the consume side use.
-    if (contract) await validatorOf(contract)(payload);
+    // The contract's one cached checker, the one the bus uses (the verdict of the consume side's validator).
+    if (contract) await checkerOf(contract)(payload);
     if (options.transport && !this.registry.has(options.transport)) {
       throw new ConfigurationError(`nestream outbox: unknown transport '${options.transport}' for ${topic}; configured: ${this.registry.names.join(', ')}`);
     }

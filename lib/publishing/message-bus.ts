@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { encodePayload } from '../core/codec.js';
 import { isoNow } from '../core/iso-now.js';
-import { validatorOf } from '../contracts/contract-validator.js';
+import { checkerOf } from '../contracts/contract-validator.js';
 import { Headers, ReplyHeaders, type MessageHeaders } from '../core/headers.js';
 import { ConfigurationError } from '../core/errors.js';
 import { decodeReply } from './reply-decoding.js';
@@ -83,7 +83,7 @@ export class MessageBus {
     if (fanOut) return this.publishWithCopies(contract, payload, options, fanOut);
     let checked: unknown;
     try {
-      checked = validatorOf(contract)(payload);
+      checked = checkerOf(contract)(payload);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -99,7 +99,7 @@ export class MessageBus {
    */
   private async publishWithCopies(contract: ContractMetadata, payload: unknown, options: PublishOptions, fanOut: DowncastFanOut): Promise<void> {
     const all = [{ contract, payload }, ...fanOut.copies.map((copy) => ({ contract: copy.contract, payload: copy.convert(payload) }))];
-    await Promise.all(all.map((one) => validatorOf(one.contract)(one.payload)));
+    await Promise.all(all.map((one) => checkerOf(one.contract)(one.payload)));
     const headers = { ...options.headers, [Headers.eventVersions]: fanOut.versions };
     await Promise.all(
       all.map((one, index) => {
@@ -138,7 +138,7 @@ export class MessageBus {
     const replyContract = options.reply ? contractOf(options.reply, 'request({ reply })') : undefined;
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (!(timeoutMs > 0)) throw new ConfigurationError(`request to ${topic}: timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
-    if (contract) await validatorOf(contract)(payload);
+    if (contract) await checkerOf(contract)(payload);
     const { transport, message } = this.outbound(topic, payload, options, contract);
     message.headers[Headers.correlationId] = options.correlationId ?? options.headers?.[Headers.correlationId] ?? randomUUID();
     const reply = await this.pipeline.request(transport, message, { timeoutMs, service: this.serviceName });

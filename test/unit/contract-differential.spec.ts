@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { planOf } from '../../lib/contracts/compile-contract.js';
-import { validatorOf } from '../../lib/contracts/contract-validator.js';
+import { checkerOf, validatorOf } from '../../lib/contracts/contract-validator.js';
 import { MessageValidationError, type ValidationIssue } from '../../lib/core/errors.js';
 import { buildContract, classSpec, payloadSpec, type ClassSpec } from '../support/contract-arbitraries.js';
 import { payloadOf } from '../support/contract-payloads.js';
@@ -75,7 +75,12 @@ function forget(classes: readonly Function[]): void {
   for (const type of classes) storage.validationMetadatas.delete(type);
 }
 
-const tally = { cases: 0, valid: 0, invalid: 0, threw: 0, classes: 0 };
+const tally = { cases: 0, valid: 0, invalid: 0, threw: 0, classes: 0, checkedAsIs: 0 };
+
+/** What a publisher keeps of an outcome: the verdict and the issues, not the instance. */
+function verdictOf(result: Outcome): Outcome | { readonly valid: true } {
+  return 'valid' in result && result.valid ? { valid: true } : result;
+}
 
 /** Both paths, on fresh copies of the same payload: same verdict, same issues (paths, constraint names, messages), same instance. */
 function sameVerdicts(spec: ClassSpec, payloads: Parameters<typeof payloadOf>[1][]): void {
@@ -85,13 +90,21 @@ function sameVerdicts(spec: ClassSpec, payloads: Parameters<typeof payloadOf>[1]
   // Every class generated from the supported decorators (parents and nested ones too) must
   // compile, or the test would compare class-validator with itself.
   for (const type of made) expect(planOf(type)).toBeDefined();
-    const validate = validatorOf({ name: Contract.name, target: Contract });
+  const contract = { name: Contract.name, target: Contract };
+  const validate = validatorOf(contract);
+  // The publishers' checker: the same verdicts and issues, on the payload itself where it can.
+  const check = checkerOf(contract);
   for (const choice of payloads) {
     const expected = outcome(() => reference(Contract, Contract.name, payloadOf(spec, choice)));
     const actual = outcome(() => validate(payloadOf(spec, choice)));
     const [a, b] = [canonical(actual), canonical(expected)];
     // Node's deep equality (prototypes included) is quick; jest's, for its diff, only on a difference.
     if (!isDeepStrictEqual(a, b)) expect(a).toStrictEqual(b);
+    const payload = payloadOf(spec, choice);
+    const checked = outcome(() => check(payload));
+    if ('valid' in checked && checked.valid && checked.instance === payload) tally.checkedAsIs++;
+    const [c, d] = [canonical(verdictOf(checked)), canonical(verdictOf(expected))];
+    if (!isDeepStrictEqual(c, d)) expect(c).toStrictEqual(d);
     tally.cases++;
     if ('threw' in expected) tally.threw++;
     else if (expected.valid) tally.valid++;
@@ -113,5 +126,7 @@ describe('compiled contracts give class-validator’s verdicts (differential, pr
     // Both sides of the verdict are well covered, not only rejections.
     expect(tally.valid).toBeGreaterThan(tally.cases * 0.2);
     expect(tally.invalid).toBeGreaterThan(tally.cases * 0.3);
+    // The checker's own path (the payload checked as it is) decided a good share of the valid ones.
+    expect(tally.checkedAsIs).toBeGreaterThan(tally.valid * 0.3);
   });
 });
