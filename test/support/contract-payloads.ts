@@ -22,10 +22,10 @@ const UUID_V7 = '01890a5d-ac96-774b-bcce-b302099a8057';
 const POOLS: Record<Exclude<PropertySpec['profile'], 'nested'>, { valid: Thunk[]; invalid: Thunk[] }> = {
   string: {
     valid: constant(['red', 'green', 'blue', 'abc', 'aaa', 'xXx', 'xxxx', '123', 'ada@example.com', 'first.last+tag@mail.example.org', UUID_V4, UUID_V7,
-      '2025-01-01', '2025-01-01T12:00:00Z', '2025-01-01T12:00:00.000+02:00', 'https://example.com/a?b=1', 'http://localhost:3000', '\u{1F600}\u{1F600}', 'e\uFE0F', 'x'.repeat(13)]),
+      '2025-01-01', '2025-01-01T12:00:00Z', '2025-01-01T12:00:00.000+02:00', '2025-01-01T12:00:00.000Z', '2024-02-29T23:59:59.999Z', 'https://example.com/a?b=1', 'http://localhost:3000', '\u{1F600}\u{1F600}', 'e\uFE0F', 'x'.repeat(13)]),
     invalid: [
       ...constant(['', ' ', 'bad@', 'a@b', '"q"@example.com', 'ü@example.com', 'a..b@example.com', 'not-a-uuid', '00000000-0000-0000-0000-000000000000',
-        '2025-02-30T00:00:00Z', '2025-13-01', 'ftp:/x', 'RED', 1, 0, null, true, ['a'], [], {}]),
+        '2025-02-30T00:00:00Z', '2025-02-30T00:00:00.000Z', '2025-13-01', '2025-01-01T24:00:00.000Z', '2025-01-01 12:00:00.000Z', 'ftp:/x', 'RED', 1, 0, null, true, ['a'], [], {}]),
       () => new Date(0),
       () => new String('a'),
     ],
