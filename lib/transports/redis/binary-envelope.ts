@@ -1,4 +1,5 @@
 import type { MessageHeaders } from '../../core/headers.js';
+import { HeaderNameCache } from './header-name-cache.js';
 
 /**
  * FastStream's `BinaryMessageFormatV1` (faststream/redis/parser/binary.py, FastStream 0.7), the
@@ -29,47 +30,47 @@ export class BinaryEnvelopeLimitError extends Error {
 }
 
 export function encodeBinaryEnvelope(body: Buffer, headers: MessageHeaders): Buffer {
-  // Byte lengths first, then one buffer written in place: no intermediate buffer per name or value.
+  // One buffer sized for the worst case (3 UTF-8 bytes per UTF-16 unit) and written in place,
+  // its unused tail cut off: no byte-length pass over the strings, no buffer per name or value.
   let count = 0;
-  let headersLength = 0;
+  let headersBound = 0;
   for (const name in headers) {
     count++;
-    headersLength += 4 + byteLength(name, name) + byteLength(headers[name]!, name);
+    headersBound += 4 + 3 * (name.length + headers[name]!.length);
   }
   if (count > U16_MAX) throw new BinaryEnvelopeLimitError(`${count} headers; FastStream's binary envelope holds at most ${U16_MAX}`);
-  const dataStart = HEADERS_START + 2 + headersLength;
-  const out = Buffer.allocUnsafe(dataStart + body.length);
+  const out = Buffer.allocUnsafe(HEADERS_START + 2 + headersBound + body.length);
   BINARY_ENVELOPE_MAGIC.copy(out, 0);
   let at = out.writeUInt16BE(VERSION, BINARY_ENVELOPE_MAGIC.length);
   at = out.writeUInt32BE(HEADERS_START, at);
-  at = out.writeUInt32BE(dataStart, at);
-  at = out.writeUInt16BE(count, at);
+  const dataStartAt = at;
+  at = out.writeUInt16BE(count, at + 4);
   for (const name in headers) {
-    at = writeString(out, name, at);
-    at = writeString(out, headers[name]!, at);
+    at = writeString(out, name, at, name);
+    at = writeString(out, headers[name]!, at, name);
   }
-  body.copy(out, at);
-  return out;
+  out.writeUInt32BE(at, dataStartAt);
+  const end = at + body.copy(out, at);
+  return out.subarray(0, end);
 }
 
 /** A u16 byte length, then the UTF-8 bytes; returns the offset after them. */
-function writeString(out: Buffer, text: string, at: number): number {
+function writeString(out: Buffer, text: string, at: number, header: string): number {
   const written = out.write(text, at + 2, 'utf8');
+  if (written > U16_MAX) {
+    throw new BinaryEnvelopeLimitError(`header "${header.slice(0, 64)}" is ${written} bytes; FastStream's binary envelope holds at most ${U16_MAX} per name or value`);
+  }
   out.writeUInt16BE(written, at);
   return at + 2 + written;
 }
 
-function byteLength(text: string, header: string): number {
-  const length = Buffer.byteLength(text, 'utf8');
-  if (length > U16_MAX) {
-    throw new BinaryEnvelopeLimitError(`header "${header.slice(0, 64)}" is ${length} bytes; FastStream's binary envelope holds at most ${U16_MAX} per name or value`);
-  }
-  return length;
+export function isBinaryEnvelope(bytes: Buffer): boolean {
+  if (bytes.length < HEADERS_START + 2) return false;
+  for (let i = 0; i < BINARY_ENVELOPE_MAGIC.length; i++) if (bytes[i] !== BINARY_ENVELOPE_MAGIC[i]) return false;
+  return true;
 }
 
-export function isBinaryEnvelope(bytes: Buffer): boolean {
-  return bytes.length >= HEADERS_START + 2 && bytes.subarray(0, BINARY_ENVELOPE_MAGIC.length).equals(BINARY_ENVELOPE_MAGIC);
-}
+const headerNames = new HeaderNameCache();
 
 /**
  * The body and headers of an envelope; undefined when `bytes` is not a version-1 envelope or is
@@ -79,25 +80,19 @@ export function decodeBinaryEnvelope(bytes: Buffer): { body: Buffer; headers: Me
   if (!isBinaryEnvelope(bytes) || bytes.readUInt16BE(BINARY_ENVELOPE_MAGIC.length) !== VERSION) return undefined;
   const headersStart = bytes.readUInt32BE(BINARY_ENVELOPE_MAGIC.length + 2);
   const dataStart = bytes.readUInt32BE(BINARY_ENVELOPE_MAGIC.length + 6);
-  if (headersStart + 2 > bytes.length || dataStart > bytes.length) return undefined;
+  const end = bytes.length;
+  if (headersStart + 2 > end || dataStart > end) return undefined;
   const headers: MessageHeaders = {};
-  let at = headersStart;
-  const count = bytes.readUInt16BE(at);
-  at += 2;
-  const readString = (): string | undefined => {
-    if (at + 2 > bytes.length) return undefined;
-    const length = bytes.readUInt16BE(at);
-    const end = at + 2 + length;
-    if (end > bytes.length) return undefined;
-    const text = bytes.toString('utf8', at + 2, end);
-    at = end;
-    return text;
-  };
+  const count = bytes.readUInt16BE(headersStart);
+  let at = headersStart + 2;
   for (let i = 0; i < count; i++) {
-    const name = readString();
-    const value = readString();
-    if (name === undefined || value === undefined) return undefined;
-    headers[name] = value;
+    if (at + 2 > end) return undefined;
+    const nameEnd = at + 2 + bytes.readUInt16BE(at);
+    if (nameEnd + 2 > end) return undefined;
+    const valueEnd = nameEnd + 2 + bytes.readUInt16BE(nameEnd);
+    if (valueEnd > end) return undefined;
+    headers[headerNames.text(bytes, at + 2, nameEnd)] = bytes.toString('utf8', nameEnd + 2, valueEnd);
+    at = valueEnd;
   }
   return { body: bytes.subarray(dataStart), headers };
 }

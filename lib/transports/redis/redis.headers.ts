@@ -77,8 +77,9 @@ export function decodePubSubPayload(payload: Buffer): { body: Buffer; headers: M
 function decodeEnvelope(bytes: Buffer): { body: Buffer; headers: MessageHeaders; key?: string } {
   const binary = decodeBinaryEnvelope(bytes);
   if (binary) {
+    if (!Object.hasOwn(binary.headers, RedisKeyHeader)) return binary; // no copy of the headers without the key
     const { [RedisKeyHeader]: key, ...headers } = binary.headers;
-    return key === undefined ? { body: binary.body, headers } : { body: binary.body, headers, key };
+    return { body: binary.body, headers, key };
   }
   return decodeJsonEnvelope(bytes) ?? { body: bytes, headers: {} };
 }
